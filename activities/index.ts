@@ -1,0 +1,122 @@
+/**
+ * The effect boundary: every model call and tool call the workflow makes. Thin by design: build the
+ * prompt, call src/llm or src/tools, validate, classify failures.
+ */
+import { Context } from '@temporalio/activity';
+import { z } from 'zod';
+import type { ModelClients } from '../src/llm';
+import type { ToolRegistry } from '../src/tools';
+import { Workspace } from '../src/tools';
+import { finishedIds, findPlanProblems } from '../workflows/plan';
+import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
+import { toActivityFailure } from './failures';
+import { withHeartbeat } from './heartbeat';
+import {
+  EXECUTOR_SYSTEM,
+  executorBrief,
+  PLANNER_SYSTEM,
+  plannerPrompt,
+  REPLANNER_SYSTEM,
+  replannerPrompt,
+  SUBMIT_PLAN_TOOL,
+  SUBMIT_REPLAN_TOOL,
+} from './prompts';
+import { callForStructured } from './structured';
+import type {
+  ExecutorTurnInput,
+  ExecutorTurnOutput,
+  PlanGoalInput,
+  PlanGoalOutput,
+  ReplanInput,
+  ReplanOutput,
+  RunToolInput,
+  ToolResult,
+} from './types';
+
+export type * from './types';
+
+export interface ActivityDeps {
+  models: ModelClients;
+  tools: ToolRegistry;
+  /** Folder under which each run gets its own workspace folder, named after the workflow id. */
+  workspaceRoot: string;
+  maxOutputTokens: number;
+}
+
+const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
+const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
+
+export function createActivities(deps: ActivityDeps) {
+  return {
+    async planGoal(input: PlanGoalInput): Promise<PlanGoalOutput> {
+      return callForStructured(deps.models, {
+        modelSpec: input.model,
+        system: PLANNER_SYSTEM,
+        prompt: plannerPrompt(input.goal, input.context, input.correction),
+        tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
+        jsonSchema: plannerJsonSchema,
+        maxTokens: deps.maxOutputTokens,
+        check: (plan) => findPlanProblems(plan.steps, new Set(), new Set()),
+      });
+    },
+
+    async replan(input: ReplanInput): Promise<ReplanOutput> {
+      const { done, taken } = finishedIds(input.plan);
+      return callForStructured(deps.models, {
+        modelSpec: input.model,
+        system: REPLANNER_SYSTEM,
+        prompt: replannerPrompt(input.goal, input.context, input.plan, input.justRan, input.stepsLeftInBudget, input.correction),
+        tool: { name: SUBMIT_REPLAN_TOOL, description: 'Submit the re-planning decision.', schema: ReplannerOutputSchema },
+        jsonSchema: replannerJsonSchema,
+        maxTokens: deps.maxOutputTokens,
+        check: (decision) =>
+          decision.action === 'continue' ? findPlanProblems(decision.remainingSteps, done, taken) : [],
+      });
+    },
+
+    async executorTurn(input: ExecutorTurnInput): Promise<ExecutorTurnOutput> {
+      const { client, model } = deps.models.forSpec(input.model);
+      const finalTurn = input.turn >= input.maxTurns;
+      const brief = executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
+      try {
+        const response = await withHeartbeat((signal) =>
+          client.complete({
+            model,
+            system: EXECUTOR_SYSTEM,
+            messages: [{ role: 'user', text: brief }, ...input.transcript],
+            tools: deps.tools.specs(),
+            maxTokens: deps.maxOutputTokens,
+            signal,
+          }),
+        );
+        return { text: response.text, toolCalls: response.toolCalls, usage: response.usage };
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+
+    async runTool(input: RunToolInput): Promise<ToolResult> {
+      const context = Context.current();
+      const { call } = input;
+      if (call.inputError) {
+        return { toolCallId: call.id, content: `Tool "${call.name}" was not run: ${call.inputError}`, isError: true };
+      }
+      const workflowId = context.info.workflowExecution?.workflowId;
+      if (!workflowId) throw new Error('runTool must run as part of a workflow: its workspace is named after the workflow id');
+      const workspace = await Workspace.open(deps.workspaceRoot, workflowId);
+      return deps.tools.call(
+        call.name,
+        call.input,
+        { workspace, idempotencyKey: input.idempotencyKey, signal: context.cancellationSignal },
+        call.id,
+      );
+    },
+  };
+}
+
+export type Activities = ReturnType<typeof createActivities>;
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
+  return rest;
+}

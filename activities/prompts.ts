@@ -1,0 +1,84 @@
+/** Prompt text for each role. Kept apart from the call logic so it can be read and tuned on its own. */
+import type { Plan } from '../workflows/state';
+import type { Correction, ExecutorTurnInput } from './types';
+
+export const SUBMIT_PLAN_TOOL = 'submit_plan';
+export const SUBMIT_REPLAN_TOOL = 'submit_replan';
+
+export const PLANNER_SYSTEM = [
+  'You are the Planner in a plan-and-execute agent.',
+  'Break the goal into a short plan of atomic steps. Each step must be something one executor with file tools',
+  '(read_file, write_file, list_files in a private workspace) can finish on its own.',
+  'Give each step a short id (letters, digits, "-" or "_"), a title, precise instructions, and dependsOn: the ids',
+  'of the steps whose results it needs. Steps without dependencies between them may run in parallel.',
+  `Answer only by calling ${SUBMIT_PLAN_TOOL}.`,
+].join('\n');
+
+export const REPLANNER_SYSTEM = [
+  'You are the Re-Planner in a plan-and-execute agent.',
+  'You see the goal, the plan, and the results of the steps that have run.',
+  'If the goal is met, answer with action "finish" and the final answer for the user.',
+  'Otherwise answer with action "continue" and remainingSteps: the full list of steps still to do, replacing',
+  'every pending step. Keep useful pending steps (same id), change or drop the others, add what is missing.',
+  'Never reuse the id of a step that already ran. dependsOn may name done steps or steps in remainingSteps.',
+  `Answer only by calling ${SUBMIT_REPLAN_TOOL}. Use "" for answer when continuing and [] for remainingSteps when finishing.`,
+].join('\n');
+
+export const EXECUTOR_SYSTEM = [
+  'You are the Executor in a plan-and-execute agent. You carry out exactly one step of a larger plan.',
+  'Use the tools to do the work. Paths are relative to the run workspace.',
+  'When the step is done, reply without calling a tool, with a short summary of what you did and found;',
+  'that summary is what the rest of the run will see.',
+].join('\n');
+
+export function plannerPrompt(goal: string, context: string | undefined, correction?: Correction): string {
+  const parts = [`Goal:\n${goal}`];
+  if (context) parts.push(`Context:\n${context}`);
+  parts.push(`Call ${SUBMIT_PLAN_TOOL} with the plan.`);
+  if (correction) parts.push(correctionText(correction, SUBMIT_PLAN_TOOL));
+  return parts.join('\n\n');
+}
+
+export function replannerPrompt(
+  goal: string,
+  context: string | undefined,
+  plan: Plan,
+  justRan: string[],
+  stepsLeftInBudget: number,
+  correction?: Correction,
+): string {
+  const lines = plan.steps.map((s) => {
+    const deps = s.dependsOn.length > 0 ? ` (after ${s.dependsOn.join(', ')})` : '';
+    const result = s.result ? `\n    result: ${s.result}` : '';
+    return `- [${s.status}] ${s.id}: ${s.title}${deps}\n    instructions: ${s.instructions}${result}`;
+  });
+  const parts = [`Goal:\n${goal}`];
+  if (context) parts.push(`Context:\n${context}`);
+  parts.push(`Plan (version ${plan.version}):\n${lines.join('\n')}`);
+  parts.push(`Steps just run: ${justRan.join(', ') || '(none)'}`);
+  parts.push(`At most ${stepsLeftInBudget} more steps may run in this run.`);
+  parts.push(`Call ${SUBMIT_REPLAN_TOOL} with your decision.`);
+  if (correction) parts.push(correctionText(correction, SUBMIT_REPLAN_TOOL));
+  return parts.join('\n\n');
+}
+
+export function executorBrief(input: Pick<ExecutorTurnInput, 'goal' | 'step' | 'dependencies'>): string {
+  const parts = [
+    `Overall goal (for context only):\n${input.goal}`,
+    `Your step: ${input.step.id}: ${input.step.title}\nInstructions:\n${input.step.instructions}`,
+  ];
+  if (input.dependencies.length > 0) {
+    parts.push(
+      `Results of earlier steps you depend on:\n${input.dependencies.map((d) => `- ${d.id} (${d.title}): ${d.result}`).join('\n')}`,
+    );
+  }
+  return parts.join('\n\n');
+}
+
+function correctionText(correction: Correction, tool: string): string {
+  return [
+    `Your previous answer was rejected: ${correction.problems}`,
+    `Previous answer:\n${correction.previousOutput}`,
+    `Call ${tool} again with a corrected answer.`,
+  ].join('\n\n');
+}

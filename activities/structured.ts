@@ -1,0 +1,58 @@
+import type { z } from 'zod';
+import type { ModelClients, ModelRequest } from '../src/llm';
+import { toActivityFailure } from './failures';
+import { withHeartbeat } from './heartbeat';
+import type { StructuredOutcome } from './types';
+
+export interface StructuredCall<T> {
+  modelSpec: string;
+  system: string;
+  prompt: string;
+  tool: { name: string; description: string; schema: z.ZodType<T> };
+  jsonSchema: Record<string, unknown>;
+  maxTokens: number;
+  /** Checks beyond the schema (graph rules); returns problems, empty when fine. */
+  check: (value: T) => string[];
+}
+
+/**
+ * Ask a model for structured output through a forced tool call and validate it. An invalid answer is
+ * returned (not thrown) with its problems, so the workflow can re-ask once and keep both calls in history.
+ */
+export async function callForStructured<T>(clients: ModelClients, call: StructuredCall<T>): Promise<StructuredOutcome<T>> {
+  const { client, model } = clients.forSpec(call.modelSpec);
+  const request: Omit<ModelRequest, 'signal'> = {
+    model,
+    system: call.system,
+    messages: [{ role: 'user', text: call.prompt }],
+    tools: [{ name: call.tool.name, description: call.tool.description, inputSchema: call.jsonSchema }],
+    forceTool: call.tool.name,
+    maxTokens: call.maxTokens,
+  };
+  let response;
+  try {
+    response = await withHeartbeat((signal) => client.complete({ ...request, signal }));
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+  const usage = response.usage;
+  const toolCall = response.toolCalls.find((c) => c.name === call.tool.name);
+  if (!toolCall) {
+    return {
+      valid: false,
+      problems: `the model did not call ${call.tool.name}`,
+      rawOutput: response.text.slice(0, 4_000),
+      usage,
+    };
+  }
+  const rawOutput = (typeof toolCall.input === 'string' ? toolCall.input : JSON.stringify(toolCall.input)).slice(0, 8_000);
+  if (toolCall.inputError) return { valid: false, problems: toolCall.inputError, rawOutput, usage };
+  const parsed = call.tool.schema.safeParse(toolCall.input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    return { valid: false, problems, rawOutput, usage };
+  }
+  const problems = call.check(parsed.data);
+  if (problems.length > 0) return { valid: false, problems: problems.join('; '), rawOutput, usage };
+  return { valid: true, value: parsed.data, usage };
+}

@@ -1,0 +1,50 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'assert', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs', 'fs/promises',
+  'http', 'https', 'net', 'os', 'path', 'process', 'readline', 'stream', 'timers', 'tls', 'url', 'util',
+  'worker_threads', 'zlib',
+];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.temporal/**', '.workspace/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.mjs'] }, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true, allowBoolean: true }],
+    },
+  },
+  {
+    // Workflow code is replayed: it must not reach Node built-ins, SDKs or clocks outside Temporal's.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.flatMap((name) => [name, `node:${name}`]),
+            '@anthropic-ai/sdk',
+            'openai',
+            '@temporalio/activity',
+            '@temporalio/client',
+            '@temporalio/worker',
+          ],
+          patterns: [
+            { group: ['../src/*', '../activities/*'], allowTypeImports: true, message: 'workflows/ may only import types from activities and src.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.mjs', 'jest.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

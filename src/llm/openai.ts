@@ -1,0 +1,108 @@
+import OpenAI from 'openai';
+import { classifyProviderError } from './errors';
+import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, ToolCall } from './types';
+
+type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
+type ChatMessageParam = OpenAI.Chat.Completions.ChatCompletionMessageParam;
+
+export interface OpenAIClientOptions {
+  apiKey: string;
+  /** Set for OpenAI-compatible servers (vLLM, Ollama, llama.cpp server). */
+  baseURL?: string;
+  timeoutMs: number;
+}
+
+export class OpenAIModelClient implements ModelClient {
+  readonly provider = 'openai';
+  private readonly sdk: OpenAI;
+  private readonly compatible: boolean;
+
+  constructor(options: OpenAIClientOptions) {
+    this.compatible = options.baseURL !== undefined;
+    // maxRetries 0: Temporal's retry policy owns retries, so each attempt shows in history and the UI.
+    this.sdk = new OpenAI({
+      apiKey: options.apiKey,
+      baseURL: options.baseURL ?? null,
+      maxRetries: 0,
+      timeout: options.timeoutMs,
+    });
+  }
+
+  async complete(request: ModelRequest): Promise<ModelResponse> {
+    const params: ChatParams = {
+      model: request.model,
+      messages: [{ role: 'system', content: request.system }, ...request.messages.flatMap(toOpenAIMessages)],
+    };
+    // OpenAI's own API wants max_completion_tokens; many compatible servers only know max_tokens.
+    if (this.compatible) params.max_tokens = request.maxTokens;
+    else params.max_completion_tokens = request.maxTokens;
+    if (request.tools && request.tools.length > 0) {
+      params.tools = request.tools.map((t) => ({
+        type: 'function' as const,
+        function: { name: t.name, description: t.description, parameters: t.inputSchema },
+      }));
+      params.tool_choice = request.forceTool
+        ? { type: 'function', function: { name: request.forceTool } }
+        : 'auto';
+    }
+    let completion: OpenAI.Chat.Completions.ChatCompletion;
+    try {
+      completion = await this.sdk.chat.completions.create(params, request.signal ? { signal: request.signal } : {});
+    } catch (err) {
+      throw classifyProviderError(err, 'OpenAI', 'OPENAI');
+    }
+    const choice = completion.choices[0];
+    const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((call) =>
+      call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [],
+    );
+    return {
+      text: choice?.message.content ?? '',
+      toolCalls,
+      usage: {
+        inputTokens: completion.usage?.prompt_tokens ?? 0,
+        outputTokens: completion.usage?.completion_tokens ?? 0,
+      },
+      stopReason: choice?.finish_reason ?? 'unknown',
+    };
+  }
+}
+
+function parseToolCall(id: string, name: string, args: string): ToolCall {
+  try {
+    return { id, name, input: args.trim() === '' ? {} : (JSON.parse(args) as unknown) };
+  } catch (err) {
+    return { id, name, input: args, inputError: `arguments are not valid JSON: ${(err as Error).message}` };
+  }
+}
+
+function toOpenAIMessages(message: ChatMessage): ChatMessageParam[] {
+  switch (message.role) {
+    case 'user':
+      return [{ role: 'user', content: message.text }];
+    case 'assistant':
+      return [
+        {
+          role: 'assistant',
+          content: message.text || null,
+          ...(message.toolCalls.length > 0
+            ? {
+                tool_calls: message.toolCalls.map((c) => ({
+                  id: c.id,
+                  type: 'function' as const,
+                  function: {
+                    name: c.name,
+                    arguments: typeof c.input === 'string' ? c.input : JSON.stringify(c.input ?? {}),
+                  },
+                })),
+              }
+            : {}),
+        },
+      ];
+    case 'tool':
+      return message.results.map((r) => ({
+        role: 'tool' as const,
+        tool_call_id: r.toolCallId,
+        content: r.isError ? `ERROR: ${r.content}` : r.content,
+      }));
+  }
+}

@@ -1,0 +1,68 @@
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { defineTool } from './registry';
+
+const MAX_READ_BYTES = 100_000;
+const MAX_WRITE_BYTES = 1_000_000;
+const MAX_LIST_ENTRIES = 500;
+
+const RelativePath = z.string().min(1).max(1_000).describe('Path relative to the run workspace, e.g. "notes/summary.md"');
+
+export const readFileTool = defineTool({
+  name: 'read_file',
+  description: `Read a UTF-8 text file from the run workspace. Returns at most ${MAX_READ_BYTES} bytes.`,
+  input: z.object({ path: RelativePath }).strict(),
+  async run({ path: relative }, { workspace }) {
+    const file = await workspace.resolve(relative);
+    const content = await readFile(file);
+    if (content.length <= MAX_READ_BYTES) return content.toString('utf8');
+    return `${content.subarray(0, MAX_READ_BYTES).toString('utf8')}\n[... truncated: file has ${content.length} bytes]`;
+  },
+});
+
+export const writeFileTool = defineTool({
+  name: 'write_file',
+  description: 'Create or overwrite a UTF-8 text file in the run workspace. Creates missing folders.',
+  input: z
+    .object({
+      path: RelativePath,
+      content: z.string().max(MAX_WRITE_BYTES),
+    })
+    .strict(),
+  async run({ path: relative, content }, { workspace }) {
+    const file = await workspace.resolve(relative);
+    await mkdir(path.dirname(file), { recursive: true });
+    // Re-check after mkdir: a folder created on the way could not have been a symlink, but be strict.
+    await workspace.resolve(relative);
+    await writeFile(file, content, 'utf8');
+    return `Wrote ${Buffer.byteLength(content)} bytes to ${workspace.relative(file)}`;
+  },
+});
+
+export const listFilesTool = defineTool({
+  name: 'list_files',
+  description: 'List files and folders in the run workspace (folders end with "/").',
+  input: z
+    .object({
+      path: RelativePath.default('.'),
+      recursive: z.boolean().default(false),
+    })
+    .strict(),
+  async run({ path: relative, recursive }, { workspace }) {
+    const dir = await workspace.resolve(relative);
+    if (!(await stat(dir)).isDirectory()) return `${relative} is a file, not a folder.`;
+    const entries = await readdir(dir, { withFileTypes: true, recursive });
+    const lines = entries
+      .map((e) => {
+        const full = path.join(e.parentPath, e.name);
+        return `${path.relative(dir, full)}${e.isDirectory() ? '/' : ''}`;
+      })
+      .sort();
+    if (lines.length === 0) return '(empty)';
+    const shown = lines.slice(0, MAX_LIST_ENTRIES).join('\n');
+    return lines.length > MAX_LIST_ENTRIES ? `${shown}\n[... ${lines.length - MAX_LIST_ENTRIES} more]` : shown;
+  },
+});
+
+export const fileTools = [readFileTool, writeFileTool, listFilesTool];

@@ -1,0 +1,96 @@
+/**
+ * One suite's world: a real Temporal dev server on free ports (never 7233/8233), the fake model server,
+ * and a worker whose activities call the real SDKs pointed at the fake server.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Runtime, type Worker } from '@temporalio/worker';
+import type { AppConfig } from '../../src/config';
+import { findTemporalCli } from '../../src/devserver/find-cli';
+import { FakeModelServer } from '../../src/fake-model/server';
+import type { Scenario } from '../../src/fake-model/scenario';
+import type { ToolRegistry } from '../../src/tools';
+import { createWorker } from '../../src/worker/create-worker';
+import { planAndExecute } from '../../workflows';
+import type { RunInput } from '../../workflows/schemas';
+
+let runtimeInstalled = false;
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  fake: FakeModelServer;
+  config: AppConfig;
+  workspaceRoot: string;
+  taskQueue: string;
+  start(input: RunInput, scenario: Scenario, workflowId?: string): Promise<WorkflowHandle<typeof planAndExecute>>;
+  shutdown(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  tools?: ToolRegistry;
+  extraServerArgs?: string[];
+}
+
+let idCounter = 0;
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  if (!runtimeInstalled) {
+    // Quiet the SDK's own logging: tests assert on behaviour, not on worker chatter.
+    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    runtimeInstalled = true;
+  }
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI_PATH ?? findTemporalCli() },
+      ip: '127.0.0.1',
+      extraArgs: ['--log-level', 'error', ...(options.extraServerArgs ?? [])],
+    },
+  });
+  const fake = new FakeModelServer();
+  const url = await fake.start();
+  const workspaceRoot = mkdtempSync(path.join(os.tmpdir(), 'pe-ws-'));
+  const taskQueue = `tq-${process.pid}-${Date.now()}`;
+  const config: AppConfig = {
+    providers: { anthropicBaseUrl: url, openaiBaseUrl: `${url}/v1`, timeoutMs: 30_000 },
+    models: { planner: 'anthropic:planner-big', executor: 'anthropic:executor-small', replanner: 'anthropic:planner-big' },
+    taskQueue,
+    workspaceRoot,
+    maxOutputTokens: 1_024,
+  };
+  const bundlePath = process.env.PE_WORKFLOW_BUNDLE;
+  const worker: Worker = await createWorker({
+    connection: env.nativeConnection,
+    namespace: env.namespace ?? 'default',
+    config,
+    ...(options.tools ? { tools: options.tools } : {}),
+    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+  });
+  const running = worker.run();
+
+  return {
+    env,
+    fake,
+    config,
+    workspaceRoot,
+    taskQueue,
+    async start(input, scenario, workflowId) {
+      fake.setScenario(scenario);
+      fake.clearRequests();
+      return env.client.workflow.start(planAndExecute, {
+        taskQueue,
+        workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
+        args: [input],
+      });
+    },
+    async shutdown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await fake.stop();
+      rmSync(workspaceRoot, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+/**
+ * zod schemas for everything that crosses the workflow boundary: the run input, and the structured
+ * outputs the planner and re-planner must produce. Shared by the workflow, the activities and the client.
+ */
+import { z } from 'zod';
+
+export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-5';
+export const DEFAULT_EXECUTOR_MODEL = 'anthropic:claude-haiku-4-5';
+export const DEFAULT_REPLANNER_MODEL = DEFAULT_PLANNER_MODEL;
+
+export const PROVIDERS = ['anthropic', 'openai'] as const;
+export type ProviderName = (typeof PROVIDERS)[number];
+
+export const ModelSpecSchema = z
+  .string()
+  .regex(
+    /^(anthropic|openai):\S+$/,
+    'must be "provider:model" with provider anthropic or openai, e.g. "anthropic:claude-sonnet-4-5" or "openai:gpt-4o-mini"',
+  );
+
+export const LIMITS = {
+  goalChars: 8_000,
+  contextChars: 32_000,
+  stepTitleChars: 200,
+  stepInstructionsChars: 4_000,
+  stepsPerPlan: 50,
+  dependsOnPerStep: 20,
+  maxSteps: 1_000,
+  maxReplans: 1_000,
+  maxTurnsPerStep: 50,
+  maxParallelSteps: 16,
+} as const;
+
+export const RunOptionsSchema = z
+  .object({
+    plannerModel: ModelSpecSchema.default(DEFAULT_PLANNER_MODEL),
+    executorModel: ModelSpecSchema.default(DEFAULT_EXECUTOR_MODEL),
+    replannerModel: ModelSpecSchema.default(DEFAULT_REPLANNER_MODEL),
+    maxSteps: z.number().int().min(1).max(LIMITS.maxSteps).default(20),
+    maxReplans: z.number().int().min(0).max(LIMITS.maxReplans).default(20),
+    maxTurnsPerStep: z.number().int().min(1).max(LIMITS.maxTurnsPerStep).default(8),
+    maxParallelSteps: z.number().int().min(1).max(LIMITS.maxParallelSteps).default(1),
+  })
+  .strict();
+
+export const RunInputSchema = z
+  .object({
+    goal: z.string().trim().min(1, 'must not be empty').max(LIMITS.goalChars),
+    context: z.string().max(LIMITS.contextChars).optional(),
+    options: RunOptionsSchema.default({
+      plannerModel: DEFAULT_PLANNER_MODEL,
+      executorModel: DEFAULT_EXECUTOR_MODEL,
+      replannerModel: DEFAULT_REPLANNER_MODEL,
+      maxSteps: 20,
+      maxReplans: 20,
+      maxTurnsPerStep: 8,
+      maxParallelSteps: 1,
+    }),
+  })
+  .strict();
+
+/** What a caller may send: every option optional. */
+export type RunInput = z.input<typeof RunInputSchema>;
+/** What the workflow works with: defaults filled in. */
+export type ResolvedRunInput = z.output<typeof RunInputSchema>;
+export type RunOptions = z.output<typeof RunOptionsSchema>;
+
+export const StepIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, "_" or "-", starting alphanumeric');
+
+export const StepDraftSchema = z
+  .object({
+    id: StepIdSchema,
+    title: z.string().trim().min(1).max(LIMITS.stepTitleChars),
+    instructions: z.string().trim().min(1).max(LIMITS.stepInstructionsChars),
+    dependsOn: z.array(StepIdSchema).max(LIMITS.dependsOnPerStep),
+  })
+  .strict();
+export type StepDraft = z.output<typeof StepDraftSchema>;
+
+export const PlannerOutputSchema = z
+  .object({
+    steps: z.array(StepDraftSchema).min(1).max(LIMITS.stepsPerPlan),
+  })
+  .strict();
+export type PlannerOutput = z.output<typeof PlannerOutputSchema>;
+
+export const ReplannerOutputSchema = z
+  .object({
+    action: z.enum(['continue', 'finish']),
+    reason: z.string().trim().min(1).max(2_000),
+    answer: z.string().max(32_000),
+    remainingSteps: z.array(StepDraftSchema).max(LIMITS.stepsPerPlan),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.action === 'finish' && value.answer.trim() === '') {
+      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'must not be empty when action is "finish"' });
+    }
+    if (value.action === 'continue' && value.remainingSteps.length === 0) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['remainingSteps'],
+        message: 'must hold at least one step when action is "continue"',
+      });
+    }
+  });
+export type ReplannerOutput = z.output<typeof ReplannerOutputSchema>;
+
+/** One line per problem, each naming the field: `options.maxSteps: Too big: expected number to be <=1000`. */
+export function describeZodError(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
+    .join('; ');
+}
