@@ -7,7 +7,8 @@ import path from 'node:path';
 import { workspaceDirName } from '../src/tools';
 import { getStateQuery } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
-import { fullRunScenario } from './helpers/scenarios';
+import { failureOf } from './helpers/failures';
+import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
 
 let h: Harness;
 beforeAll(async () => {
@@ -84,5 +85,114 @@ describe.each([
     ]);
     for (const u of result.usage) expect(u.inputTokens).toBeGreaterThan(0);
     expect(state.usage).toEqual(result.usage);
+  });
+});
+
+describe('parallel steps', () => {
+  const scenario = () => ({
+    rules: [
+      planRule([
+        { id: 'a', title: 'Research A' },
+        { id: 'b', title: 'Research B' },
+      ]),
+      executorRule('a', { text: 'A found' }, { delayMs: 1_500 }),
+      executorRule('b', { text: 'B found' }, { delayMs: 1_500 }),
+      finishRule('A and B found'),
+    ],
+  });
+
+  /** Executor request windows at the fake server, as [start, end] pairs. */
+  const executorWindows = () =>
+    h.fake.requests.filter((r) => r.text.includes('Your step:')).map((r) => [r.startedAt, r.endedAt ?? 0] as const);
+
+  it('runs two independent steps at the same time with maxParallelSteps 2', async () => {
+    const handle = await h.start({ goal: 'Research A and B', options: { maxParallelSteps: 2 } }, scenario());
+    const result = await handle.result();
+    expect(result.answer).toBe('A and B found');
+    expect(result.stepsExecuted).toBe(2);
+    expect(result.replans).toBe(1); // one re-plan after the batch of two
+    const [first, second] = executorWindows();
+    expect(first && second).toBeTruthy();
+    // Overlap: each started before the other ended.
+    expect(second![0]).toBeLessThan(first![1]);
+    expect(first![0]).toBeLessThan(second![1]);
+  });
+
+  it('runs them one after the other with maxParallelSteps 1', async () => {
+    const scripted = scenario();
+    // With one step at a time there is a re-plan between a and b: keep b pending.
+    scripted.rules.splice(2, 0, continueRule([{ id: 'b', title: 'Research B' }], 'b still to do'));
+    const handle = await h.start({ goal: 'Research A and B', options: { maxParallelSteps: 1 } }, scripted);
+    const result = await handle.result();
+    expect(result.answer).toBe('A and B found');
+    expect(result.replans).toBe(2);
+    const [first, second] = executorWindows();
+    expect(second![0]).toBeGreaterThanOrEqual(first![1]);
+  });
+});
+
+describe('limits', () => {
+  it('ends with reason max_steps when maxSteps is reached, without running further steps', async () => {
+    const steps = [
+      { id: 'a', title: 'Step A' },
+      { id: 'b', title: 'Step B', dependsOn: ['a'] },
+      { id: 'c', title: 'Step C', dependsOn: ['b'] },
+    ];
+    const handle = await h.start(
+      { goal: 'Three steps', options: { maxSteps: 2 } },
+      {
+        rules: [
+          planRule(steps),
+          executorRule('a', { text: 'A done' }),
+          continueRule(steps.slice(1), 'keep going', 'replan-1'),
+          executorRule('b', { text: 'B done' }),
+          continueRule(steps.slice(2), 'keep going', 'replan-2'),
+          executorRule('c', { text: 'C done' }),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.endReason).toBe('max_steps');
+    expect(result.answer).toBeNull();
+    expect(result.stepsExecuted).toBe(2);
+    expect(result.message).toContain('options.maxSteps (2) was reached');
+    expect(h.fake.requests.some((r) => r.text.includes('Your step: c:'))).toBe(false);
+    expect(h.fake.unusedRules()).toEqual(['exec-c']);
+    const state = await handle.query(getStateQuery);
+    expect(state.endReason).toBe('max_steps');
+    expect(state.plan.steps.find((s) => s.id === 'c')?.status).toBe('pending');
+  });
+
+  it('ends with reason max_replans when the re-planner keeps going past maxReplans', async () => {
+    const handle = await h.start(
+      { goal: 'Loop', options: { maxReplans: 1 } },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Step A' }]),
+          executorRule('a', { text: 'A done' }),
+          continueRule([{ id: 'b', title: 'Step B' }], 'more'),
+          executorRule('b', { text: 'B done' }),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.endReason).toBe('max_replans');
+    expect(result.replans).toBe(1);
+    expect(result.stepsExecuted).toBe(2);
+    expect(result.message).toContain('options.maxReplans (1)');
+  });
+});
+
+describe('input validation', () => {
+  it.each([
+    [{ goal: '   ' }, 'goal: must not be empty'],
+    [{ goal: 'x', options: { maxParallelSteps: 0 } }, 'options.maxParallelSteps'],
+    [{ goal: 'x', options: { executorModel: 'gpt-4o' } }, 'options.executorModel: must be "provider:model"'],
+  ])('fails at once for %j, naming the field', async (input, expected) => {
+    const handle = await h.start(input as never, { rules: [finishRule('never used')] });
+    const failure = await failureOf(handle.result());
+    expect(failure.types[0]).toBe('InvalidInput');
+    expect(failure.messages[0]).toContain(expected);
+    expect(h.fake.requests).toHaveLength(0);
   });
 });

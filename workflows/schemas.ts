@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-5';
+export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-6';
 export const DEFAULT_EXECUTOR_MODEL = 'anthropic:claude-haiku-4-5';
 export const DEFAULT_REPLANNER_MODEL = DEFAULT_PLANNER_MODEL;
 
@@ -15,7 +15,7 @@ export const ModelSpecSchema = z
   .string()
   .regex(
     /^(anthropic|openai):\S+$/,
-    'must be "provider:model" with provider anthropic or openai, e.g. "anthropic:claude-sonnet-4-5" or "openai:gpt-4o-mini"',
+    'must be "provider:model" with provider anthropic or openai, e.g. "anthropic:claude-sonnet-4-6" or "openai:gpt-4o-mini"',
   );
 
 export const LIMITS = {

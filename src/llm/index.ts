@@ -24,7 +24,7 @@ export function parseModelSpec(spec: string): ParsedModelSpec {
   const match = /^(anthropic|openai):(\S+)$/.exec(spec);
   if (!match?.[1] || !match[2]) {
     throw new ModelConfigError(
-      `Model "${spec}" is not "provider:model"; use e.g. "anthropic:claude-sonnet-4-5" or "openai:gpt-4o-mini".`,
+      `Model "${spec}" is not "provider:model"; use e.g. "anthropic:claude-sonnet-4-6" or "openai:gpt-4o-mini".`,
     );
   }
   return { provider: match[1] as ParsedModelSpec['provider'], model: match[2] };

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { builtInTools, Workspace } from '../src/tools';
+
+describe('workspace and file tools', () => {
+  let root: string;
+  let outside: string;
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'pe-wsunit-'));
+    outside = mkdtempSync(path.join(os.tmpdir(), 'pe-outside-'));
+    writeFileSync(path.join(outside, 'secret.txt'), 'secret');
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  const call = async (name: string, input: unknown) => {
+    const workspace = await Workspace.open(root, 'wf/1');
+    return builtInTools().call(name, input, { workspace, idempotencyKey: 'k', signal: new AbortController().signal }, 'c1');
+  };
+
+  it('writes, lists and reads inside the workspace', async () => {
+    expect(await call('write_file', { path: 'a/b.txt', content: 'hi' })).toEqual({ toolCallId: 'c1', content: 'Wrote 2 bytes to a/b.txt', isError: false });
+    expect(readFileSync(path.join(root, 'wf_1', 'a', 'b.txt'), 'utf8')).toBe('hi');
+    expect((await call('list_files', { recursive: true })).content).toBe('a/\na/b.txt');
+    expect((await call('read_file', { path: 'a/b.txt' })).content).toBe('hi');
+  });
+
+  it('refuses .., absolute paths and symlinks that lead outside, as error results', async () => {
+    const workspace = await Workspace.open(root, 'wf/1');
+    symlinkSync(outside, path.join(workspace.root, 'link'));
+    const cases: [string, unknown, string][] = [
+      ['read_file', { path: '../../etc/passwd' }, 'leaves the workspace'],
+      ['read_file', { path: '/etc/passwd' }, 'Absolute paths are not allowed'],
+      ['read_file', { path: 'link/secret.txt' }, 'through a symlink'],
+      ['write_file', { path: 'link/new.txt', content: 'x' }, 'through a symlink'],
+      ['list_files', { path: 'link' }, 'through a symlink'],
+    ];
+    for (const [name, input, message] of cases) {
+      const result = await call(name, input);
+      expect(result.isError).toBe(true);
+      expect(result.content).toContain(message);
+    }
+    expect(readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+  });
+
+  it('returns bad input and unknown tools to the model as errors', async () => {
+    expect(await call('write_file', { path: 'x' })).toMatchObject({ isError: true, content: expect.stringContaining('content') });
+    expect(await call('delete_everything', {})).toMatchObject({ isError: true, content: expect.stringContaining('Unknown tool') });
+  });
+});
