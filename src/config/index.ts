@@ -34,6 +34,7 @@ export const EnvSchema = z.object({
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_TOKENS: positiveInt(4_096),
   TEMPORAL_UI_URL: optionalUrl,
+  TEMPORAL_UI_PORT: z.preprocess((v) => (v === undefined || v === '' ? undefined : Number(v)), z.number().int().min(1).max(65_535).optional()),
 });
 
 export interface AppConfig {
@@ -69,6 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     taskQueue: e.TASK_QUEUE,
     workspaceRoot: e.WORKSPACE_ROOT,
     maxOutputTokens: e.MODEL_MAX_TOKENS,
-    ...(e.TEMPORAL_UI_URL ? { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') } : {}),
+    ...(e.TEMPORAL_UI_URL
+      ? { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }
+      : e.TEMPORAL_UI_PORT
+        ? { uiUrl: `http://127.0.0.1:${e.TEMPORAL_UI_PORT}` }
+        : {}),
   };
 }

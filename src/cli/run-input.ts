@@ -1,0 +1,54 @@
+/** Turning CLI flags into a validated workflow input, before anything is started. */
+import type { AppConfig } from '../config';
+import { describeZodError, RunInputSchema, type RunInput } from '../../workflows/schemas';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+/** Flags shared by `agent start` and `npm start`. */
+export const RUN_OPTION_FLAGS = {
+  context: { type: 'string' },
+  'planner-model': { type: 'string' },
+  'executor-model': { type: 'string' },
+  'replanner-model': { type: 'string' },
+  'max-steps': { type: 'string' },
+  'max-replans': { type: 'string' },
+  'max-turns': { type: 'string' },
+  parallel: { type: 'string' },
+  id: { type: 'string' },
+} as const;
+
+export type RunOptionValues = Partial<Record<keyof typeof RUN_OPTION_FLAGS, string>>;
+
+export function buildRunInput(goal: string | undefined, values: RunOptionValues, config: AppConfig): RunInput {
+  if (goal === undefined) throw new UsageError('Missing the goal: pass it in quotes, e.g. "Summarise README.md into notes.md".');
+  const candidate = {
+    goal,
+    ...(values.context !== undefined ? { context: values.context } : {}),
+    options: {
+      plannerModel: values['planner-model'] ?? config.models.planner,
+      executorModel: values['executor-model'] ?? config.models.executor,
+      replannerModel: values['replanner-model'] ?? config.models.replanner,
+      ...numberFlag('maxSteps', '--max-steps', values['max-steps']),
+      ...numberFlag('maxReplans', '--max-replans', values['max-replans']),
+      ...numberFlag('maxTurnsPerStep', '--max-turns', values['max-turns']),
+      ...numberFlag('maxParallelSteps', '--parallel', values.parallel),
+    },
+  };
+  const parsed = RunInputSchema.safeParse(candidate);
+  if (!parsed.success) throw new UsageError(`Invalid run input: ${describeZodError(parsed.error)}`);
+  return candidate;
+}
+
+function numberFlag(key: string, flag: string, raw: string | undefined): Record<string, number> {
+  if (raw === undefined) return {};
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, got "${raw}".`);
+  return { [key]: value };
+}
+
+export function newWorkflowId(): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  return `plan-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
+}

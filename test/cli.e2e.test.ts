@@ -1,0 +1,151 @@
+/**
+ * The command-line entry points as a user runs them: `npm start` (src/cli/main.ts) and
+ * `npm run agent` (src/cli/agent.ts), each in its own process.
+ */
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { freePort, portAcceptsConnections } from '../src/devserver/dev-server';
+import { FakeModelServer } from '../src/fake-model/server';
+import { ROOT, runCli } from './helpers/cli';
+import { startHarness, type Harness } from './helpers/harness';
+import { fullRunScenario } from './helpers/scenarios';
+
+const demoScenario = JSON.parse(readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8')) as never;
+
+describe('npm start', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-start-'));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('stops at once, before starting anything, when no model key or base URL is set', async () => {
+    const port = await freePort();
+    const run = await runCli('src/cli/main.ts', ['Do something'], {
+      TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+      TEMPORAL_DEV_DB: path.join(tmp, 'dev.db'),
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL');
+    expect(run.stdout).not.toContain('starting the embedded dev server');
+    expect(existsSync(path.join(tmp, 'dev.db'))).toBe(false);
+    expect(await portAcceptsConnections('127.0.0.1', port)).toBe(false);
+  });
+
+  it('names the OpenAI variables when the models are OpenAI ones', async () => {
+    const run = await runCli('src/cli/main.ts', ['Do something'], {
+      PLANNER_MODEL: 'openai:gpt-4o',
+      EXECUTOR_MODEL: 'openai:gpt-4o-mini',
+      TEMPORAL_ADDRESS: `127.0.0.1:${await freePort()}`,
+    });
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('set OPENAI_API_KEY (or OPENAI_BASE_URL');
+  });
+
+  it('starts the embedded dev server, runs the goal against the fake model server and prints the answer and UI link', async () => {
+    const fake = new FakeModelServer(demoScenario);
+    const url = await fake.start();
+    try {
+      const [port, uiPort] = [await freePort(), await freePort()];
+      const run = await runCli('src/cli/main.ts', ['Write a note about durable agents'], {
+        ANTHROPIC_BASE_URL: url,
+        TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
+        TEMPORAL_UI_PORT: String(uiPort),
+        TEMPORAL_DEV_DB: path.join(tmp, 'dev.db'),
+        WORKSPACE_ROOT: path.join(tmp, 'ws'),
+      });
+      expect(run.stderr).toBe('');
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain('starting the embedded dev server');
+      expect(run.stdout).toMatch(/step_done +Step s3 done/);
+      expect(run.stdout).toContain('ended:    answered after 2 steps and 2 re-plans');
+      expect(run.stdout).toContain('notes.md is in the run\'s workspace');
+      expect(run.stdout).toMatch(new RegExp(`Web UI: http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/workflows/plan-[^/]+/[0-9a-f-]+`));
+      // The run was kept in the SQLite file, and the file the executor wrote is in the run's workspace.
+      expect(existsSync(path.join(tmp, 'dev.db'))).toBe(true);
+      const [runDir] = readdirSync(path.join(tmp, 'ws'));
+      expect(readFileSync(path.join(tmp, 'ws', runDir!, 'notes.md'), 'utf8')).toContain('the executor wrote this file');
+      expect(fake.requests.map((r) => r.rule)).toEqual([
+        'plan',
+        's1-write',
+        's1-summary',
+        'replan-after-s1',
+        's3-read',
+        's3-summary',
+        'finish',
+      ]);
+      // The embedded server was stopped on the way out.
+      expect(await portAcceptsConnections('127.0.0.1', port)).toBe(false);
+    } finally {
+      await fake.stop();
+    }
+  });
+});
+
+describe('npm run agent', () => {
+  let h: Harness;
+  let env: Record<string, string>;
+  beforeAll(async () => {
+    h = await startHarness();
+    env = {
+      TEMPORAL_ADDRESS: h.env.address,
+      TASK_QUEUE: h.taskQueue,
+      PLANNER_MODEL: 'anthropic:planner-big',
+      EXECUTOR_MODEL: 'anthropic:executor-small',
+    };
+  });
+  afterAll(async () => {
+    await h?.shutdown();
+  });
+
+  it('starts a run, shows its status and result, and lists it', async () => {
+    h.fake.setScenario(fullRunScenario());
+    h.fake.clearRequests();
+    const started = await runCli('src/cli/agent.ts', ['start', 'Leave a greeting in notes.md', '--max-steps', '5', '--json'], env);
+    expect(started.code).toBe(0);
+    const { workflowId, ui } = JSON.parse(started.stdout) as { workflowId: string; ui: string };
+    expect(workflowId).toMatch(/^plan-/);
+    expect(ui).toContain(`/namespaces/default/workflows/${workflowId}/`);
+
+    const result = await runCli('src/cli/agent.ts', ['result', workflowId, '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ workflowId, endReason: 'answered', answer: 'The notes say "hello from s1".' });
+
+    const status = await runCli('src/cli/agent.ts', ['status', workflowId], env);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toContain('status:   completed (answered)');
+    expect(status.stdout).toContain('✓ s3 [done] Check notes');
+    expect(status.stdout).toContain('v2 by replanner: A summary is not needed');
+
+    const list = await runCli('src/cli/agent.ts', ['list', '--json'], env);
+    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, status: 'COMPLETED' })]));
+    expect(h.fake.requests[0]?.body.max_tokens).toBe(1_024);
+  });
+
+  it('start --wait shows progress and the answer', async () => {
+    h.fake.setScenario(fullRunScenario());
+    const run = await runCli('src/cli/agent.ts', ['start', 'Leave a greeting', '--wait'], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(/replanned +Plan v2/);
+    expect(run.stdout).toContain('answer:\nThe notes say "hello from s1".');
+  });
+
+  it.each([
+    [['start', ''], 'goal: must not be empty'],
+    [['start', 'x', '--parallel', 'two'], '--parallel must be a whole number'],
+    [['start', 'x', '--executor-model', 'gpt-4o'], 'options.executorModel: must be "provider:model"'],
+    [['start', 'x', '--bogus'], "Unknown option '--bogus'"],
+    [['frobnicate'], 'Unknown command "frobnicate"'],
+  ])('rejects %j with exit code 2 and says what is wrong', async (args, message) => {
+    const run = await runCli('src/cli/agent.ts', args, env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+
+  it('says so when the run does not exist', async () => {
+    const run = await runCli('src/cli/agent.ts', ['status', 'no-such-run'], env);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('no-such-run');
+  });
+});
