@@ -23,7 +23,11 @@ export function toActivityFailure(err: unknown): unknown {
     });
   }
   if (err instanceof ModelConfigError) {
-    return ApplicationFailure.create({ message: err.message, type: FailureType.modelConfig, nonRetryable: true });
+    return ApplicationFailure.create({
+      message: err.message,
+      type: FailureType.modelConfig,
+      nonRetryable: true,
+    });
   }
   return err;
 }

@@ -65,8 +65,19 @@ export function createActivities(deps: ActivityDeps) {
       return callForStructured(deps.models, {
         modelSpec: input.model,
         system: REPLANNER_SYSTEM,
-        prompt: replannerPrompt(input.goal, input.context, input.plan, input.justRan, input.stepsLeftInBudget, input.correction),
-        tool: { name: SUBMIT_REPLAN_TOOL, description: 'Submit the re-planning decision.', schema: ReplannerOutputSchema },
+        prompt: replannerPrompt(
+          input.goal,
+          input.context,
+          input.plan,
+          input.justRan,
+          input.stepsLeftInBudget,
+          input.correction,
+        ),
+        tool: {
+          name: SUBMIT_REPLAN_TOOL,
+          description: 'Submit the re-planning decision.',
+          schema: ReplannerOutputSchema,
+        },
         jsonSchema: replannerJsonSchema,
         maxTokens: deps.maxOutputTokens,
         check: (decision) =>
@@ -77,7 +88,8 @@ export function createActivities(deps: ActivityDeps) {
     async executorTurn(input: ExecutorTurnInput): Promise<ExecutorTurnOutput> {
       const { client, model } = deps.models.forSpec(input.model);
       const finalTurn = input.turn >= input.maxTurns;
-      const brief = executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
+      const brief =
+        executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
       try {
         const response = await withHeartbeat((signal) =>
           client.complete({
@@ -99,10 +111,17 @@ export function createActivities(deps: ActivityDeps) {
       const context = Context.current();
       const { call } = input;
       if (call.inputError) {
-        return { toolCallId: call.id, content: `Tool "${call.name}" was not run: ${call.inputError}`, isError: true };
+        return {
+          toolCallId: call.id,
+          content: `Tool "${call.name}" was not run: ${call.inputError}`,
+          isError: true,
+        };
       }
       const workflowId = context.info.workflowExecution?.workflowId;
-      if (!workflowId) throw new Error('runTool must run as part of a workflow: its workspace is named after the workflow id');
+      if (!workflowId)
+        throw new Error(
+          'runTool must run as part of a workflow: its workspace is named after the workflow id',
+        );
       const workspace = await Workspace.open(deps.workspaceRoot, workflowId);
       return deps.tools.call(
         call.name,

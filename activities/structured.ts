@@ -19,7 +19,10 @@ export interface StructuredCall<T> {
  * Ask a model for structured output through a forced tool call and validate it. An invalid answer is
  * returned (not thrown) with its problems, so the workflow can re-ask once and keep both calls in history.
  */
-export async function callForStructured<T>(clients: ModelClients, call: StructuredCall<T>): Promise<StructuredOutcome<T>> {
+export async function callForStructured<T>(
+  clients: ModelClients,
+  call: StructuredCall<T>,
+): Promise<StructuredOutcome<T>> {
   const { client, model } = clients.forSpec(call.modelSpec);
   const request: Omit<ModelRequest, 'signal'> = {
     model,
@@ -45,11 +48,15 @@ export async function callForStructured<T>(clients: ModelClients, call: Structur
       usage,
     };
   }
-  const rawOutput = (typeof toolCall.input === 'string' ? toolCall.input : JSON.stringify(toolCall.input)).slice(0, 8_000);
+  const rawOutput = (
+    typeof toolCall.input === 'string' ? toolCall.input : JSON.stringify(toolCall.input)
+  ).slice(0, 8_000);
   if (toolCall.inputError) return { valid: false, problems: toolCall.inputError, rawOutput, usage };
   const parsed = call.tool.schema.safeParse(toolCall.input);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+    const problems = parsed.error.issues
+      .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+      .join('; ');
     return { valid: false, problems, rawOutput, usage };
   }
   const problems = call.check(parsed.data);

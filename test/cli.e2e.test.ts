@@ -11,7 +11,9 @@ import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
 import { fullRunScenario } from './helpers/scenarios';
 
-const demoScenario = JSON.parse(readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8')) as never;
+const demoScenario = JSON.parse(
+  readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),
+) as never;
 
 describe('npm start', () => {
   let tmp: string;
@@ -60,12 +62,18 @@ describe('npm start', () => {
       expect(run.stdout).toContain('starting the embedded dev server');
       expect(run.stdout).toMatch(/step_done +Step s3 done/);
       expect(run.stdout).toContain('ended:    answered after 2 steps and 2 re-plans');
-      expect(run.stdout).toContain('notes.md is in the run\'s workspace');
-      expect(run.stdout).toMatch(new RegExp(`Web UI: http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/workflows/plan-[^/]+/[0-9a-f-]+`));
+      expect(run.stdout).toContain("notes.md is in the run's workspace");
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `Web UI: http://127\\.0\\.0\\.1:${uiPort}/namespaces/default/workflows/plan-[^/]+/[0-9a-f-]+`,
+        ),
+      );
       // The run was kept in the SQLite file, and the file the executor wrote is in the run's workspace.
       expect(existsSync(path.join(tmp, 'dev.db'))).toBe(true);
       const [runDir] = readdirSync(path.join(tmp, 'ws'));
-      expect(readFileSync(path.join(tmp, 'ws', runDir!, 'notes.md'), 'utf8')).toContain('the executor wrote this file');
+      expect(readFileSync(path.join(tmp, 'ws', runDir!, 'notes.md'), 'utf8')).toContain(
+        'the executor wrote this file',
+      );
       expect(fake.requests.map((r) => r.rule)).toEqual([
         'plan',
         's1-write',
@@ -102,7 +110,11 @@ describe('npm run agent', () => {
   it('starts a run, shows its status and result, and lists it', async () => {
     h.fake.setScenario(fullRunScenario());
     h.fake.clearRequests();
-    const started = await runCli('src/cli/agent.ts', ['start', 'Leave a greeting in notes.md', '--max-steps', '5', '--json'], env);
+    const started = await runCli(
+      'src/cli/agent.ts',
+      ['start', 'Leave a greeting in notes.md', '--max-steps', '5', '--json'],
+      env,
+    );
     expect(started.code).toBe(0);
     const { workflowId, ui } = JSON.parse(started.stdout) as { workflowId: string; ui: string };
     expect(workflowId).toMatch(/^plan-/);
@@ -110,7 +122,11 @@ describe('npm run agent', () => {
 
     const result = await runCli('src/cli/agent.ts', ['result', workflowId, '--json'], env);
     expect(result.code).toBe(0);
-    expect(JSON.parse(result.stdout)).toMatchObject({ workflowId, endReason: 'answered', answer: 'The notes say "hello from s1".' });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      workflowId,
+      endReason: 'answered',
+      answer: 'The notes say "hello from s1".',
+    });
 
     const status = await runCli('src/cli/agent.ts', ['status', workflowId], env);
     expect(status.code).toBe(0);
@@ -119,7 +135,9 @@ describe('npm run agent', () => {
     expect(status.stdout).toContain('v2 by replanner: A summary is not needed');
 
     const list = await runCli('src/cli/agent.ts', ['list', '--json'], env);
-    expect(JSON.parse(list.stdout)).toEqual(expect.arrayContaining([expect.objectContaining({ workflowId, status: 'COMPLETED' })]));
+    expect(JSON.parse(list.stdout)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ workflowId, status: 'COMPLETED' })]),
+    );
     expect(h.fake.requests[0]?.body.max_tokens).toBe(1_024);
   });
 

@@ -24,7 +24,10 @@ describe.each([
 ])('full run through the %s provider', (provider, plannerModel, executorModel) => {
   it('plans, writes a file, re-plans, reads it back and finishes with the answer', async () => {
     const handle = await h.start(
-      { goal: 'Leave a greeting in notes.md and confirm it', options: { plannerModel, executorModel, replannerModel: plannerModel } },
+      {
+        goal: 'Leave a greeting in notes.md and confirm it',
+        options: { plannerModel, executorModel, replannerModel: plannerModel },
+      },
       fullRunScenario(),
     );
     const result = await handle.result();
@@ -35,7 +38,10 @@ describe.each([
     expect(result.replans).toBe(2);
 
     // The executor's write_file call really wrote into this run's workspace.
-    const written = readFileSync(path.join(h.workspaceRoot, workspaceDirName(handle.workflowId), 'notes.md'), 'utf8');
+    const written = readFileSync(
+      path.join(h.workspaceRoot, workspaceDirName(handle.workflowId), 'notes.md'),
+      'utf8',
+    );
     expect(written).toBe('hello from s1');
 
     // The re-plan changed the remaining plan: s2 dropped (skipped), s3 added and run.
@@ -103,7 +109,9 @@ describe('parallel steps', () => {
 
   /** Executor request windows at the fake server, as [start, end] pairs. */
   const executorWindows = () =>
-    h.fake.requests.filter((r) => r.text.includes('Your step:')).map((r) => [r.startedAt, r.endedAt ?? 0] as const);
+    h.fake.requests
+      .filter((r) => r.text.includes('Your step:'))
+      .map((r) => [r.startedAt, r.endedAt ?? 0] as const);
 
   it('runs two independent steps at the same time with maxParallelSteps 2', async () => {
     const handle = await h.start({ goal: 'Research A and B', options: { maxParallelSteps: 2 } }, scenario());
@@ -189,7 +197,7 @@ describe('input validation', () => {
     [{ goal: 'x', options: { maxParallelSteps: 0 } }, 'options.maxParallelSteps'],
     [{ goal: 'x', options: { executorModel: 'gpt-4o' } }, 'options.executorModel: must be "provider:model"'],
   ])('fails at once for %j, naming the field', async (input, expected) => {
-    const handle = await h.start(input as never, { rules: [finishRule('never used')] });
+    const handle = await h.start(input, { rules: [finishRule('never used')] });
     const failure = await failureOf(handle.result());
     expect(failure.types[0]).toBe('InvalidInput');
     expect(failure.messages[0]).toContain(expected);

@@ -25,7 +25,11 @@ describe('invalid planner output', () => {
       { goal: 'Plan badly' },
       {
         rules: [
-          { name: 'empty-plan', match: { forcedTool: 'submit_plan' }, reply: { toolCalls: [{ name: 'submit_plan', input: { steps: [] } }] } },
+          {
+            name: 'empty-plan',
+            match: { forcedTool: 'submit_plan' },
+            reply: { toolCalls: [{ name: 'submit_plan', input: { steps: [] } }] },
+          },
           planRule([{ id: 'a', title: 'Step A', dependsOn: ['ghost'] }]),
         ],
       },
@@ -34,7 +38,9 @@ describe('invalid planner output', () => {
     expect(failure.types[0]).toBe('RunFailed');
     expect(failure.messages[0]).toMatch(/planner \(anthropic:[^)]+\) returned invalid output twice/);
     expect(failure.messages[0]).toContain('steps: Too small');
-    expect(failure.messages[0]).toContain('step "a" depends on "ghost", which is neither in the plan nor a done step');
+    expect(failure.messages[0]).toContain(
+      'step "a" depends on "ghost", which is neither in the plan nor a done step',
+    );
 
     const requests = plannerRequests();
     expect(requests).toHaveLength(2);
@@ -50,7 +56,11 @@ describe('invalid planner output', () => {
       { goal: 'Plan after a slip', options: { plannerModel: 'openai:planner-big' } },
       {
         rules: [
-          { name: 'broken-json', match: { forcedTool: 'submit_plan' }, reply: { toolCalls: [{ name: 'submit_plan', rawArguments: '{"steps": [' }] } },
+          {
+            name: 'broken-json',
+            match: { forcedTool: 'submit_plan' },
+            reply: { toolCalls: [{ name: 'submit_plan', rawArguments: '{"steps": [' }] },
+          },
           planRule([{ id: 'a', title: 'Step A' }]),
           executorRule('a', { text: 'A done' }),
           finishRule('done after re-ask'),
@@ -71,7 +81,11 @@ describe('provider errors', () => {
       { goal: 'Survive a rate limit' },
       {
         rules: [
-          { name: 'rate-limited', match: { forcedTool: 'submit_plan' }, error: { status: 429, message: 'slow down', headers: { 'retry-after': '2' } } },
+          {
+            name: 'rate-limited',
+            match: { forcedTool: 'submit_plan' },
+            error: { status: 429, message: 'slow down', headers: { 'retry-after': '2' } },
+          },
           planRule([{ id: 'a', title: 'Step A' }]),
           executorRule('a', { text: 'A done' }),
           finishRule('made it'),
@@ -86,7 +100,9 @@ describe('provider errors', () => {
     // Temporal's own first retry would come after 1 s; 2 s means the retry-after was honoured.
     expect(retried!.startedAt - limited!.endedAt!).toBeGreaterThanOrEqual(1_900);
     // The SDK did not retry on its own: Temporal owns retries, each one an attempt in history.
-    expect(plannerRequests().every((r) => r.sdkRetryCount === undefined || r.sdkRetryCount === '0')).toBe(true);
+    expect(plannerRequests().every((r) => r.sdkRetryCount === undefined || r.sdkRetryCount === '0')).toBe(
+      true,
+    );
     const history = await handle.fetchHistory();
     const attempts = (history.events ?? [])
       .filter((e) => e.activityTaskStartedEventAttributes)
@@ -97,20 +113,32 @@ describe('provider errors', () => {
   it.each([
     ['anthropic:planner-big', 'ANTHROPIC_API_KEY'],
     ['openai:planner-big', 'OPENAI_API_KEY'],
-  ])('fails at once on a 401 from %s, without retries, saying to check %s', async (plannerModel, variable) => {
-    const started = Date.now();
-    const handle = await h.start(
-      { goal: 'Bad key', options: { plannerModel } },
-      { rules: [{ name: 'unauthorized', match: { forcedTool: 'submit_plan' }, error: { status: 401, message: 'invalid x-api-key' }, repeat: true }] },
-    );
-    const failure = await failureOf(handle.result());
-    expect(Date.now() - started).toBeLessThan(5_000);
-    expect(plannerRequests()).toHaveLength(1);
-    expect(failure.messages[0]).toContain('planGoal failed');
-    expect(failure.messages[0]).toContain('401');
-    expect(failure.messages[0]).toContain(`check ${variable}`);
-    expect(failure.types).toContain('ModelCallRejected');
-  });
+  ])(
+    'fails at once on a 401 from %s, without retries, saying to check %s',
+    async (plannerModel, variable) => {
+      const started = Date.now();
+      const handle = await h.start(
+        { goal: 'Bad key', options: { plannerModel } },
+        {
+          rules: [
+            {
+              name: 'unauthorized',
+              match: { forcedTool: 'submit_plan' },
+              error: { status: 401, message: 'invalid x-api-key' },
+              repeat: true,
+            },
+          ],
+        },
+      );
+      const failure = await failureOf(handle.result());
+      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(plannerRequests()).toHaveLength(1);
+      expect(failure.messages[0]).toContain('planGoal failed');
+      expect(failure.messages[0]).toContain('401');
+      expect(failure.messages[0]).toContain(`check ${variable}`);
+      expect(failure.types).toContain('ModelCallRejected');
+    },
+  );
 });
 
 describe('workspace confinement', () => {

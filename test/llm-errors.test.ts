@@ -5,7 +5,9 @@ describe('provider error classification', () => {
   it('reads retry-after as seconds, as an HTTP date, and retry-after-ms', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': '3' }))).toBe(3_000);
     expect(parseRetryAfter(new Headers({ 'retry-after-ms': '250' }))).toBe(250);
-    expect(parseRetryAfter(new Headers({ 'retry-after': new Date(10_000).toUTCString() }), 4_000)).toBe(6_000);
+    expect(parseRetryAfter(new Headers({ 'retry-after': new Date(10_000).toUTCString() }), 4_000)).toBe(
+      6_000,
+    );
     expect(parseRetryAfter(new Headers({}))).toBeUndefined();
   });
 
@@ -21,7 +23,12 @@ describe('provider error classification', () => {
     [403, 'fatal'],
     [404, 'fatal'],
   ])('classifies HTTP %i as %s', (status, kind) => {
-    const err = Anthropic.APIError.generate(status, { error: { message: 'x' } }, 'x', new Headers({ 'retry-after': '1' }));
+    const err = Anthropic.APIError.generate(
+      status,
+      { error: { message: 'x' } },
+      'x',
+      new Headers({ 'retry-after': '1' }),
+    );
     const classified = classifyProviderError(err, 'Anthropic', 'ANTHROPIC');
     expect(classified).toBeInstanceOf(ModelCallError);
     expect((classified as ModelCallError).kind).toBe(kind);
@@ -29,7 +36,11 @@ describe('provider error classification', () => {
   });
 
   it('treats connection errors as retryable and leaves programming errors alone', () => {
-    const conn = classifyProviderError(new Anthropic.APIConnectionError({ message: 'reset' }), 'Anthropic', 'ANTHROPIC');
+    const conn = classifyProviderError(
+      new Anthropic.APIConnectionError({ message: 'reset' }),
+      'Anthropic',
+      'ANTHROPIC',
+    );
     expect((conn as ModelCallError).kind).toBe('retryable');
     const bug = new TypeError('oops');
     expect(classifyProviderError(bug, 'Anthropic', 'ANTHROPIC')).toBe(bug);

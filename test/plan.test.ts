@@ -1,7 +1,19 @@
-import { createPlan, findCycle, findPlanProblems, readySteps, replaceRemaining, updateStep } from '../workflows/plan';
+import {
+  createPlan,
+  findCycle,
+  findPlanProblems,
+  readySteps,
+  replaceRemaining,
+  updateStep,
+} from '../workflows/plan';
 import type { StepDraft } from '../workflows/schemas';
 
-const draft = (id: string, dependsOn: string[] = []): StepDraft => ({ id, title: `T ${id}`, instructions: `do ${id}`, dependsOn });
+const draft = (id: string, dependsOn: string[] = []): StepDraft => ({
+  id,
+  title: `T ${id}`,
+  instructions: `do ${id}`,
+  dependsOn,
+});
 const none = new Set<string>();
 
 describe('plan model', () => {
@@ -21,7 +33,9 @@ describe('plan model', () => {
   });
 
   it('finds no cycle in a diamond', () => {
-    expect(findCycle([draft('a'), draft('b', ['a']), draft('c', ['a']), draft('d', ['b', 'c'])])).toBeUndefined();
+    expect(
+      findCycle([draft('a'), draft('b', ['a']), draft('c', ['a']), draft('d', ['b', 'c'])]),
+    ).toBeUndefined();
   });
 
   it('offers only steps whose dependencies are done', () => {
@@ -36,7 +50,13 @@ describe('plan model', () => {
   it('replaces the remaining plan, keeps finished steps and records what changed', () => {
     let plan = createPlan([draft('a'), draft('b', ['a']), draft('c', ['b'])], 'planner', 'init', 't0');
     plan = updateStep(plan, 'a', { status: 'done', result: 'A' });
-    const next = replaceRemaining(plan, [{ ...draft('b', ['a']), instructions: 'do b better' }, draft('d', ['b'])], 'replanner', 'why', 't1');
+    const next = replaceRemaining(
+      plan,
+      [{ ...draft('b', ['a']), instructions: 'do b better' }, draft('d', ['b'])],
+      'replanner',
+      'why',
+      't1',
+    );
     expect(next.version).toBe(2);
     expect(next.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
@@ -45,6 +65,14 @@ describe('plan model', () => {
       ['d', 'pending'],
     ]);
     expect(next.steps[0]).toBe(plan.steps[0]); // done steps never change
-    expect(next.revisions[1]).toEqual({ version: 2, author: 'replanner', reason: 'why', at: 't1', added: ['d'], changed: ['b'], removed: ['c'] });
+    expect(next.revisions[1]).toEqual({
+      version: 2,
+      author: 'replanner',
+      reason: 'why',
+      at: 't1',
+      added: ['d'],
+      changed: ['b'],
+      removed: ['c'],
+    });
   });
 });

@@ -18,11 +18,20 @@ describe('workspace and file tools', () => {
 
   const call = async (name: string, input: unknown) => {
     const workspace = await Workspace.open(root, 'wf/1');
-    return builtInTools().call(name, input, { workspace, idempotencyKey: 'k', signal: new AbortController().signal }, 'c1');
+    return builtInTools().call(
+      name,
+      input,
+      { workspace, idempotencyKey: 'k', signal: new AbortController().signal },
+      'c1',
+    );
   };
 
   it('writes, lists and reads inside the workspace', async () => {
-    expect(await call('write_file', { path: 'a/b.txt', content: 'hi' })).toEqual({ toolCallId: 'c1', content: 'Wrote 2 bytes to a/b.txt', isError: false });
+    expect(await call('write_file', { path: 'a/b.txt', content: 'hi' })).toEqual({
+      toolCallId: 'c1',
+      content: 'Wrote 2 bytes to a/b.txt',
+      isError: false,
+    });
     expect(readFileSync(path.join(root, 'wf_1', 'a', 'b.txt'), 'utf8')).toBe('hi');
     expect((await call('list_files', { recursive: true })).content).toBe('a/\na/b.txt');
     expect((await call('read_file', { path: 'a/b.txt' })).content).toBe('hi');
@@ -47,7 +56,13 @@ describe('workspace and file tools', () => {
   });
 
   it('returns bad input and unknown tools to the model as errors', async () => {
-    expect(await call('write_file', { path: 'x' })).toMatchObject({ isError: true, content: expect.stringContaining('content') });
-    expect(await call('delete_everything', {})).toMatchObject({ isError: true, content: expect.stringContaining('Unknown tool') });
+    expect(await call('write_file', { path: 'x' })).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('content'),
+    });
+    expect(await call('delete_everything', {})).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('Unknown tool'),
+    });
   });
 });

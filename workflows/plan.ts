@@ -15,7 +15,11 @@ export function isFinished(step: PlanStep): boolean {
  * Problems with a set of step drafts, given the ids of steps that are already done and may be depended
  * on. Each message names the rule and the step. Empty when the drafts are valid.
  */
-export function findPlanProblems(drafts: StepDraft[], doneIds: ReadonlySet<string>, takenIds: ReadonlySet<string>): string[] {
+export function findPlanProblems(
+  drafts: StepDraft[],
+  doneIds: ReadonlySet<string>,
+  takenIds: ReadonlySet<string>,
+): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
   for (const draft of drafts) {
@@ -125,7 +129,11 @@ export function pendingSteps(plan: Plan): PlanStep[] {
   return plan.steps.filter((s) => s.status === 'pending');
 }
 
-export function updateStep(plan: Plan, id: string, patch: Partial<Pick<PlanStep, 'status' | 'result' | 'turns'>>): Plan {
+export function updateStep(
+  plan: Plan,
+  id: string,
+  patch: Partial<Pick<PlanStep, 'status' | 'result' | 'turns'>>,
+): Plan {
   return { ...plan, steps: plan.steps.map((s) => (s.id === id ? { ...s, ...patch } : s)) };
 }
 

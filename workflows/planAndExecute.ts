@@ -60,26 +60,37 @@ class PlanAndExecuteRun {
       this.state.endReason = 'error';
       this.state.endMessage = message;
       this.event('run_failed', message);
-      throw ApplicationFailure.create({ message, type: 'RunFailed', nonRetryable: true, cause: asError(err) });
+      throw ApplicationFailure.create({
+        message,
+        type: 'RunFailed',
+        nonRetryable: true,
+        cause: asError(err),
+      });
     }
   }
 
   private async plan(): Promise<void> {
     this.setStatus('planning');
     const { options } = this.input;
-    const value = await this.structuredWithReask<PlannerOutput>('planner', options.plannerModel, (correction, attempt) =>
-      models.planGoal.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
-        {
-          goal: this.input.goal,
-          ...(this.input.context !== undefined ? { context: this.input.context } : {}),
-          model: options.plannerModel,
-          idempotencyKey: `${this.workflowId}/plan/${attempt}`,
-          ...(correction ? { correction } : {}),
-        },
-      ]),
+    const value = await this.structuredWithReask<PlannerOutput>(
+      'planner',
+      options.plannerModel,
+      (correction, attempt) =>
+        models.planGoal.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
+          {
+            goal: this.input.goal,
+            ...(this.input.context !== undefined ? { context: this.input.context } : {}),
+            model: options.plannerModel,
+            idempotencyKey: `${this.workflowId}/plan/${attempt}`,
+            ...(correction ? { correction } : {}),
+          },
+        ]),
     );
     this.state.plan = createPlan(value.steps, 'planner', 'initial plan', now());
-    this.event('planned', `Plan v1 with ${value.steps.length} steps: ${value.steps.map((s) => s.id).join(', ')}`);
+    this.event(
+      'planned',
+      `Plan v1 with ${value.steps.length} steps: ${value.steps.map((s) => s.id).join(', ')}`,
+    );
   }
 
   private async loop(): Promise<RunResult> {
@@ -111,7 +122,13 @@ class PlanAndExecuteRun {
         this.state.answer = decision.answer;
         return this.end('answered', decision.reason);
       }
-      this.state.plan = replaceRemaining(this.state.plan, decision.remainingSteps, 'replanner', decision.reason, now());
+      this.state.plan = replaceRemaining(
+        this.state.plan,
+        decision.remainingSteps,
+        'replanner',
+        decision.reason,
+        now(),
+      );
       const revision = this.state.plan.revisions.at(-1);
       this.event(
         'replanned',
@@ -128,18 +145,21 @@ class PlanAndExecuteRun {
       'replanner',
       options.replannerModel,
       (correction, attempt) =>
-        models.replan.executeWithOptions({ summary: `re-plan ${replanNumber}${attempt > 1 ? ' (re-ask)' : ''}` }, [
-          {
-            goal: this.input.goal,
-            ...(this.input.context !== undefined ? { context: this.input.context } : {}),
-            plan: this.state.plan,
-            justRan,
-            stepsLeftInBudget: options.maxSteps - this.state.stepsExecuted,
-            model: options.replannerModel,
-            idempotencyKey: `${this.workflowId}/replan-${replanNumber}/${attempt}`,
-            ...(correction ? { correction } : {}),
-          },
-        ]),
+        models.replan.executeWithOptions(
+          { summary: `re-plan ${replanNumber}${attempt > 1 ? ' (re-ask)' : ''}` },
+          [
+            {
+              goal: this.input.goal,
+              ...(this.input.context !== undefined ? { context: this.input.context } : {}),
+              plan: this.state.plan,
+              justRan,
+              stepsLeftInBudget: options.maxSteps - this.state.stepsExecuted,
+              model: options.replannerModel,
+              idempotencyKey: `${this.workflowId}/replan-${replanNumber}/${attempt}`,
+              ...(correction ? { correction } : {}),
+            },
+          ],
+        ),
     );
     this.state.replans = replanNumber;
     return decision;
@@ -178,18 +198,21 @@ class PlanAndExecuteRun {
     const transcript: ChatMessage[] = [];
     try {
       for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
-        const output = await models.executorTurn.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
-          {
-            goal: this.input.goal,
-            step: { id: step.id, title: step.title, instructions: step.instructions },
-            dependencies,
-            transcript,
-            model: options.executorModel,
-            turn,
-            maxTurns: options.maxTurnsPerStep,
-            idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}`,
-          },
-        ]);
+        const output = await models.executorTurn.executeWithOptions(
+          { summary: `execute ${step.id}, turn ${turn}` },
+          [
+            {
+              goal: this.input.goal,
+              step: { id: step.id, title: step.title, instructions: step.instructions },
+              dependencies,
+              transcript,
+              model: options.executorModel,
+              turn,
+              maxTurns: options.maxTurnsPerStep,
+              idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}`,
+            },
+          ],
+        );
         this.recordUsage('executor', options.executorModel, output.usage);
         this.patchStep(step.id, { turns: turn });
         if (output.toolCalls.length === 0) {
@@ -202,7 +225,11 @@ class PlanAndExecuteRun {
         const results: ToolResult[] = [];
         for (const [index, call] of output.toolCalls.entries()) {
           const result = await tools.runTool.executeWithOptions({ summary: `${call.name} for ${step.id}` }, [
-            { call, stepId: step.id, idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}/call-${index}` },
+            {
+              call,
+              stepId: step.id,
+              idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}/call-${index}`,
+            },
           ]);
           results.push(result);
           this.event(
@@ -255,7 +282,8 @@ class PlanAndExecuteRun {
 
   private event(kind: string, message: string, stepId?: string): void {
     this.state.events.push({ at: now(), kind, message, ...(stepId !== undefined ? { stepId } : {}) });
-    if (this.state.events.length > MAX_EVENTS) this.state.events.splice(0, this.state.events.length - MAX_EVENTS);
+    if (this.state.events.length > MAX_EVENTS)
+      this.state.events.splice(0, this.state.events.length - MAX_EVENTS);
   }
 
   /** The markdown shown as "current details" on the run's page in the Temporal Web UI. */

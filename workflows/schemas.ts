@@ -67,7 +67,10 @@ export type RunOptions = z.output<typeof RunOptionsSchema>;
 
 export const StepIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'must be 1-40 letters, digits, "_" or "-", starting alphanumeric');
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/,
+    'must be 1-40 letters, digits, "_" or "-", starting alphanumeric',
+  );
 
 export const StepDraftSchema = z
   .object({
@@ -96,7 +99,11 @@ export const ReplannerOutputSchema = z
   .strict()
   .superRefine((value, ctx) => {
     if (value.action === 'finish' && value.answer.trim() === '') {
-      ctx.addIssue({ code: 'custom', path: ['answer'], message: 'must not be empty when action is "finish"' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['answer'],
+        message: 'must not be empty when action is "finish"',
+      });
     }
     if (value.action === 'continue' && value.remainingSteps.length === 0) {
       ctx.addIssue({

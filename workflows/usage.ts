@@ -1,7 +1,12 @@
 import type { ModelRole, TokenUsage, UsageEntry } from './state';
 
 /** Add one model call's usage to the per-role, per-model totals. */
-export function addUsage(entries: UsageEntry[], role: ModelRole, model: string, usage: TokenUsage): UsageEntry[] {
+export function addUsage(
+  entries: UsageEntry[],
+  role: ModelRole,
+  model: string,
+  usage: TokenUsage,
+): UsageEntry[] {
   const existing = entries.find((e) => e.role === role && e.model === model);
   if (!existing) return [...entries, { role, model, calls: 1, ...usage }];
   return entries.map((e) =>
@@ -18,7 +23,10 @@ export function addUsage(entries: UsageEntry[], role: ModelRole, model: string, 
 
 export function totalTokens(entries: UsageEntry[]): TokenUsage {
   return entries.reduce(
-    (sum, e) => ({ inputTokens: sum.inputTokens + e.inputTokens, outputTokens: sum.outputTokens + e.outputTokens }),
+    (sum, e) => ({
+      inputTokens: sum.inputTokens + e.inputTokens,
+      outputTokens: sum.outputTokens + e.outputTokens,
+    }),
     { inputTokens: 0, outputTokens: 0 },
   );
 }

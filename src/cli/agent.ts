@@ -47,12 +47,21 @@ async function main(argv: string[]): Promise<number> {
         const link = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl);
         if (!values.wait) {
           print(values.json, { workflowId, runId: handle.firstExecutionRunId, ui: link ?? null }, () =>
-            [`Started ${workflowId}`, `  run id: ${handle.firstExecutionRunId}`, `  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`].join('\n'),
+            [
+              `Started ${workflowId}`,
+              `  run id: ${handle.firstExecutionRunId}`,
+              `  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`,
+            ].join('\n'),
           );
           return 0;
         }
-        if (!values.json) console.log(`Started ${workflowId}\n  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`);
-        const result = await followRun(handle, handle.result(), (e) => values.json || console.log(formatEvent(e)));
+        if (!values.json)
+          console.log(`Started ${workflowId}\n  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`);
+        const result = await followRun(
+          handle,
+          handle.result(),
+          (e) => values.json || console.log(formatEvent(e)),
+        );
         print(values.json, { workflowId, ui: link ?? null, ...result }, () => formatResult(result));
         return 0;
       });
@@ -71,7 +80,9 @@ async function main(argv: string[]): Promise<number> {
           if (values.json) console.log(JSON.stringify({ workflowId, execution: description.status.name }));
           else {
             console.log(`${workflowId}: ${description.status.name}`);
-            console.log(`(no worker answered the state query: ${(err as Error).message}; start one with \`npm run worker\`)`);
+            console.log(
+              `(no worker answered the state query: ${(err as Error).message}; start one with \`npm run worker\`)`,
+            );
           }
         }
         return 0;
@@ -91,11 +102,17 @@ async function main(argv: string[]): Promise<number> {
       return withClient(async ({ client }) => {
         const rows: { workflowId: string; status: string; startTime: string }[] = [];
         for await (const wf of client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` })) {
-          rows.push({ workflowId: wf.workflowId, status: wf.status.name, startTime: wf.startTime.toISOString() });
+          rows.push({
+            workflowId: wf.workflowId,
+            status: wf.status.name,
+            startTime: wf.startTime.toISOString(),
+          });
           if (rows.length >= Number(values.limit)) break;
         }
         print(values.json, rows, () =>
-          rows.length === 0 ? '(no runs)' : rows.map((r) => `${r.startTime}  ${r.status.padEnd(11)} ${r.workflowId}`).join('\n'),
+          rows.length === 0
+            ? '(no runs)'
+            : rows.map((r) => `${r.startTime}  ${r.status.padEnd(11)} ${r.workflowId}`).join('\n'),
         );
         return 0;
       });

@@ -8,10 +8,15 @@ export interface ConnectedClient {
 }
 
 /** A client for the server named by the TEMPORAL_* variables. Fails fast with the address if none answers. */
-export async function connectClient(settings: TemporalSettings = loadTemporalSettings(), connectTimeout = '5s'): Promise<ConnectedClient> {
+export async function connectClient(
+  settings: TemporalSettings = loadTemporalSettings(),
+  connectTimeout = '5s',
+): Promise<ConnectedClient> {
   let connection: Connection;
   try {
-    connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout } as Parameters<typeof Connection.connect>[0]);
+    connection = await Connection.connect({ ...settings.connectionOptions, connectTimeout } as Parameters<
+      typeof Connection.connect
+    >[0]);
   } catch (err) {
     throw new Error(
       `No Temporal server answered at ${settings.address} (${(err as Error).message}). Start one with \`npm run server\`, or set TEMPORAL_ADDRESS.`,

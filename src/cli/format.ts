@@ -37,13 +37,16 @@ export function formatUsage(usage: UsageEntry[]): string[] {
   return [
     'usage:',
     ...usage.map(
-      (u) => `  ${u.role.padEnd(9)} ${u.model.padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in / ${u.outputTokens} out`,
+      (u) =>
+        `  ${u.role.padEnd(9)} ${u.model.padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in / ${u.outputTokens} out`,
     ),
   ];
 }
 
 export function formatResult(result: RunResult): string {
-  const lines = [`ended:    ${result.endReason} after ${result.stepsExecuted} steps and ${result.replans} re-plans`];
+  const lines = [
+    `ended:    ${result.endReason} after ${result.stepsExecuted} steps and ${result.replans} re-plans`,
+  ];
   lines.push(`message:  ${result.message}`);
   lines.push(...formatUsage(result.usage));
   if (result.answer !== null) lines.push('', 'answer:', result.answer);

@@ -22,7 +22,11 @@ const USAGE = `Usage: npm start -- "<goal>" [--context TEXT] [--planner-model P:
        [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--id ID]`;
 
 async function main(argv: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(USAGE, { args: argv, allowPositionals: true, options: RUN_OPTION_FLAGS });
+  const { values, positionals } = parseFlags(USAGE, {
+    args: argv,
+    allowPositionals: true,
+    options: RUN_OPTION_FLAGS,
+  });
   const config = loadConfig();
   const input = buildRunInput(positionals[0], values, config);
 
@@ -31,14 +35,19 @@ async function main(argv: string[]): Promise<number> {
   const problems = [
     ...new Set(
       models.flatMap((spec) => {
-        const problem = spec ? missingCredentials(parseModelSpec(spec).provider, config.providers) : undefined;
+        const problem = spec
+          ? missingCredentials(parseModelSpec(spec).provider, config.providers)
+          : undefined;
         return problem ? [problem] : [];
       }),
     ),
   ];
   if (problems.length > 0) {
     throw new UsageError(
-      [...problems, 'Or try it offline: `npm run fake-model -- --scenario examples/scenarios/demo.json` and set ANTHROPIC_BASE_URL=http://127.0.0.1:8787.'].join('\n'),
+      [
+        ...problems,
+        'Or try it offline: `npm run fake-model -- --scenario examples/scenarios/demo.json` and set ANTHROPIC_BASE_URL=http://127.0.0.1:8787.',
+      ].join('\n'),
     );
   }
 
@@ -60,7 +69,11 @@ async function main(argv: string[]): Promise<number> {
   const connected = await connectClient(settings);
   const workerConnection = await NativeConnection.connect(settings.connectionOptions);
   try {
-    const worker = await createWorker({ connection: workerConnection, namespace: settings.namespace, config });
+    const worker = await createWorker({
+      connection: workerConnection,
+      namespace: settings.namespace,
+      config,
+    });
     return await worker.runUntil(async () => {
       const workflowId = values.id ?? newWorkflowId();
       const handle = await connected.client.workflow.start(planAndExecute, {

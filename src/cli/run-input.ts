@@ -21,8 +21,13 @@ export const RUN_OPTION_FLAGS = {
 
 export type RunOptionValues = Partial<Record<keyof typeof RUN_OPTION_FLAGS, string>>;
 
-export function buildRunInput(goal: string | undefined, values: RunOptionValues, config: AppConfig): RunInput {
-  if (goal === undefined) throw new UsageError('Missing the goal: pass it in quotes, e.g. "Summarise README.md into notes.md".');
+export function buildRunInput(
+  goal: string | undefined,
+  values: RunOptionValues,
+  config: AppConfig,
+): RunInput {
+  if (goal === undefined)
+    throw new UsageError('Missing the goal: pass it in quotes, e.g. "Summarise README.md into notes.md".');
   const candidate = {
     goal,
     ...(values.context !== undefined ? { context: values.context } : {}),

@@ -13,7 +13,10 @@ import {
 
 export const DEFAULT_TASK_QUEUE = 'plan-and-execute';
 
-const optionalText = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().optional());
+const optionalText = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.string().optional(),
+);
 const optionalUrl = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
   z.url({ message: 'must be a URL such as http://127.0.0.1:8787' }).optional(),
@@ -34,7 +37,10 @@ export const EnvSchema = z.object({
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_TOKENS: positiveInt(4_096),
   TEMPORAL_UI_URL: optionalUrl,
-  TEMPORAL_UI_PORT: z.preprocess((v) => (v === undefined || v === '' ? undefined : Number(v)), z.number().int().min(1).max(65_535).optional()),
+  TEMPORAL_UI_PORT: z.preprocess(
+    (v) => (v === undefined || v === '' ? undefined : Number(v)),
+    z.number().int().min(1).max(65_535).optional(),
+  ),
 });
 
 export interface AppConfig {

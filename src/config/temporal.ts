@@ -21,7 +21,11 @@ export function loadTemporalSettings(env: NodeJS.ProcessEnv = process.env): Temp
   );
   const { connectionOptions, namespace } = loadClientConnectConfig({ overrideEnvVars });
   const address = connectionOptions.address ?? DEFAULT_ADDRESS;
-  return { address, namespace: namespace ?? DEFAULT_NAMESPACE, connectionOptions: { ...connectionOptions, address } };
+  return {
+    address,
+    namespace: namespace ?? DEFAULT_NAMESPACE,
+    connectionOptions: { ...connectionOptions, address },
+  };
 }
 
 export function isLocalAddress(address: string): boolean {

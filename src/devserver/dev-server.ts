@@ -57,7 +57,9 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`temporal server start-dev did not listen on ${ip}:${options.port} in time:\n${output}`);
+      throw new Error(
+        `temporal server start-dev did not listen on ${ip}:${options.port} in time:\n${output}`,
+      );
     }
     await sleep(200);
   }
@@ -101,7 +103,9 @@ export function freePort(host = '127.0.0.1'): Promise<number> {
     server.once('error', reject);
     server.listen(0, host, () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -9,7 +9,9 @@ import { localServerAnswers, startEmbeddedServer } from './embedded';
 async function main(): Promise<void> {
   const settings = loadTemporalSettings();
   if (await localServerAnswers(settings)) {
-    throw new Error(`Something already listens on ${settings.address}; stop it or set TEMPORAL_ADDRESS to another port.`);
+    throw new Error(
+      `Something already listens on ${settings.address}; stop it or set TEMPORAL_ADDRESS to another port.`,
+    );
   }
   const server = await startEmbeddedServer(settings);
   console.log(`Temporal dev server on ${server.address} (namespace ${settings.namespace})`);

@@ -18,7 +18,10 @@ const Reply = z
   .object({
     text: z.string().optional(),
     toolCalls: z.array(ToolCallReply).optional(),
-    usage: z.object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) }).strict().optional(),
+    usage: z
+      .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
+      .strict()
+      .optional(),
   })
   .strict();
 

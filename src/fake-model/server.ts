@@ -103,7 +103,10 @@ export class FakeModelServer {
       return sendJson(res, 200, { ok: true });
     }
     const api = apiFor(req.method, url.pathname);
-    if (!api) return sendJson(res, 404, { error: { message: `fake model server: no route ${req.method} ${url.pathname}` } });
+    if (!api)
+      return sendJson(res, 404, {
+        error: { message: `fake model server: no route ${req.method} ${url.pathname}` },
+      });
 
     const raw = await readBody(req);
     let body: Record<string, unknown>;
@@ -126,9 +129,16 @@ export class FakeModelServer {
     this.requests.push(record);
 
     if (normalized.stream) {
-      return this.finish(record, res, 400, errorBody(api, 400, 'fake model server does not stream; send stream: false'));
+      return this.finish(
+        record,
+        res,
+        400,
+        errorBody(api, 400, 'fake model server does not stream; send stream: false'),
+      );
     }
-    const match = this.rules.find((r) => (r.rule.repeat || r.used < r.rule.times) && matches(r.rule, normalized));
+    const match = this.rules.find(
+      (r) => (r.rule.repeat || r.used < r.rule.times) && matches(r.rule, normalized),
+    );
     if (!match) {
       const message = `fake model server: no scenario rule matches this ${api} request (model "${normalized.model}", forced tool ${normalized.forcedTool ?? 'none'}, last message: ${normalized.lastMessageText.slice(0, 160)})`;
       return this.finish(record, res, 400, errorBody(api, 400, message));
@@ -157,7 +167,12 @@ export class FakeModelServer {
     }
     if (rule.error) {
       for (const [name, value] of Object.entries(rule.error.headers)) res.setHeader(name, value);
-      return this.finish(record, res, rule.error.status, errorBody(api, rule.error.status, rule.error.message));
+      return this.finish(
+        record,
+        res,
+        rule.error.status,
+        errorBody(api, rule.error.status, rule.error.message),
+      );
     }
     if (rule.reply) return this.finish(record, res, 200, successBody(api, normalized, rule.reply));
   }

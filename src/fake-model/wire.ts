@@ -22,17 +22,17 @@ export function normalizeRequest(api: Api, body: Json): NormalizedRequest {
   const system = typeof body.system === 'string' ? body.system : flatten(body.system);
   const tools = Array.isArray(body.tools) ? (body.tools as Json[]) : [];
   const toolNames = tools.map((t) =>
-    api === 'anthropic' ? String(t.name) : String((t.function as Json | undefined)?.name ?? ''),
+    api === 'anthropic' ? text(t.name) : text((t.function as Json | undefined)?.name),
   );
   const choice = body.tool_choice as Json | string | undefined;
   let forcedTool: string | undefined;
   if (choice && typeof choice === 'object') {
-    if (api === 'anthropic' && choice.type === 'tool') forcedTool = String(choice.name);
-    if (api === 'openai' && choice.type === 'function') forcedTool = String((choice.function as Json).name);
+    if (api === 'anthropic' && choice.type === 'tool') forcedTool = text(choice.name);
+    if (api === 'openai' && choice.type === 'function') forcedTool = text((choice.function as Json).name);
   }
   return {
     api,
-    model: String(body.model ?? ''),
+    model: text(body.model),
     ...(forcedTool ? { forcedTool } : {}),
     toolNames,
     text: [system, ...texts].join('\n'),
@@ -53,10 +53,14 @@ function flatten(value: unknown): string {
     const v = value as Json;
     if (typeof v.text === 'string') return v.text;
     if (v.type === 'tool_result') return flatten(v.content);
-    if (v.type === 'tool_use') return `${String(v.name)} ${JSON.stringify(v.input)}`;
+    if (v.type === 'tool_use') return `${text(v.name)} ${JSON.stringify(v.input)}`;
     return JSON.stringify(v);
   }
-  return String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
+}
+
+function text(value: unknown): string {
+  return typeof value === 'string' ? value : '';
 }
 
 export function estimateTokens(text: string): number {
@@ -72,12 +76,20 @@ function id(prefix: string): string {
 export function successBody(api: Api, request: NormalizedRequest, reply: NonNullable<Rule['reply']>): Json {
   const calls = reply.toolCalls ?? [];
   const outputText = (reply.text ?? '') + JSON.stringify(calls);
-  const usage = reply.usage ?? { inputTokens: estimateTokens(request.text), outputTokens: estimateTokens(outputText) };
+  const usage = reply.usage ?? {
+    inputTokens: estimateTokens(request.text),
+    outputTokens: estimateTokens(outputText),
+  };
   if (api === 'anthropic') {
     const content: Json[] = [];
     if (reply.text) content.push({ type: 'text', text: reply.text });
     for (const call of calls) {
-      content.push({ type: 'tool_use', id: id('toolu'), name: call.name, input: call.rawArguments ?? call.input ?? {} });
+      content.push({
+        type: 'tool_use',
+        id: id('toolu'),
+        name: call.name,
+        input: call.rawArguments ?? call.input ?? {},
+      });
     }
     return {
       id: id('msg'),
@@ -107,7 +119,10 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
                 tool_calls: calls.map((call) => ({
                   id: id('call'),
                   type: 'function',
-                  function: { name: call.name, arguments: call.rawArguments ?? JSON.stringify(call.input ?? {}) },
+                  function: {
+                    name: call.name,
+                    arguments: call.rawArguments ?? JSON.stringify(call.input ?? {}),
+                  },
                 })),
               }
             : {}),
@@ -139,5 +154,12 @@ export function errorBody(api: Api, status: number, message: string): Json {
   if (api === 'anthropic') {
     return { type: 'error', error: { type: ANTHROPIC_ERROR_TYPES[status] ?? 'api_error', message } };
   }
-  return { error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error', code: null, param: null } };
+  return {
+    error: {
+      message,
+      type: status === 429 ? 'rate_limit_exceeded' : 'invalid_request_error',
+      code: null,
+      param: null,
+    },
+  };
 }

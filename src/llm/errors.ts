@@ -46,7 +46,10 @@ export function classifyProviderError(err: unknown, provider: string, envPrefix:
   const e = err as ErrorWithStatus;
   const status = typeof e.status === 'number' ? e.status : undefined;
   if (status === undefined) {
-    if (/Connection|Timeout/i.test(err.name) || /ECONNRESET|ECONNREFUSED|socket hang up|timed out/i.test(err.message)) {
+    if (
+      /Connection|Timeout/i.test(err.name) ||
+      /ECONNRESET|ECONNREFUSED|socket hang up|timed out/i.test(err.message)
+    ) {
       return new ModelCallError(`${provider} connection failed: ${err.message}`, 'retryable', provider);
     }
     return err;

@@ -31,7 +31,10 @@ export function parseModelSpec(spec: string): ParsedModelSpec {
 }
 
 /** Why the worker cannot call `provider`, or undefined when it can. */
-export function missingCredentials(provider: ParsedModelSpec['provider'], settings: ProviderSettings): string | undefined {
+export function missingCredentials(
+  provider: ParsedModelSpec['provider'],
+  settings: ProviderSettings,
+): string | undefined {
   if (provider === 'anthropic' && !settings.anthropicApiKey && !settings.anthropicBaseUrl) {
     return 'No Anthropic credentials: set ANTHROPIC_API_KEY (or ANTHROPIC_BASE_URL for a fake or proxy server).';
   }

@@ -7,7 +7,11 @@ const MAX_READ_BYTES = 100_000;
 const MAX_WRITE_BYTES = 1_000_000;
 const MAX_LIST_ENTRIES = 500;
 
-const RelativePath = z.string().min(1).max(1_000).describe('Path relative to the run workspace, e.g. "notes/summary.md"');
+const RelativePath = z
+  .string()
+  .min(1)
+  .max(1_000)
+  .describe('Path relative to the run workspace, e.g. "notes/summary.md"');
 
 export const readFileTool = defineTool({
   name: 'read_file',
@@ -61,7 +65,9 @@ export const listFilesTool = defineTool({
       .sort();
     if (lines.length === 0) return '(empty)';
     const shown = lines.slice(0, MAX_LIST_ENTRIES).join('\n');
-    return lines.length > MAX_LIST_ENTRIES ? `${shown}\n[... ${lines.length - MAX_LIST_ENTRIES} more]` : shown;
+    return lines.length > MAX_LIST_ENTRIES
+      ? `${shown}\n[... ${lines.length - MAX_LIST_ENTRIES} more]`
+      : shown;
   },
 });
 

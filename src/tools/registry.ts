@@ -65,7 +65,9 @@ export class ToolRegistry {
     }
     const parsed = tool.input.safeParse(input);
     if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ');
+      const problems = parsed.error.issues
+        .map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`)
+        .join('; ');
       return error(toolCallId, `Invalid input for tool "${name}": ${problems}`);
     }
     try {

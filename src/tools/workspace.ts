@@ -28,7 +28,9 @@ export class Workspace {
   async resolve(relative: string): Promise<string> {
     if (relative.includes('\0')) throw new WorkspacePathError('Path contains a NUL byte.');
     if (path.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative)) {
-      throw new WorkspacePathError(`Absolute paths are not allowed ("${relative}"); use a path relative to the workspace.`);
+      throw new WorkspacePathError(
+        `Absolute paths are not allowed ("${relative}"); use a path relative to the workspace.`,
+      );
     }
     const target = path.resolve(this.root, relative);
     if (!isInside(this.root, target)) {

@@ -11,10 +11,16 @@ export interface CliRun {
 }
 
 /** Variables that would let a child reach a real model or a person's own server; never passed through. */
-const SCRUBBED = /^(ANTHROPIC_|OPENAI_|TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|PROFILE|CONFIG_FILE|UI)|PLANNER_MODEL|EXECUTOR_MODEL|REPLANNER_MODEL|TASK_QUEUE|WORKSPACE_ROOT)/;
+const SCRUBBED =
+  /^(ANTHROPIC_|OPENAI_|TEMPORAL_(ADDRESS|NAMESPACE|API_KEY|TLS|PROFILE|CONFIG_FILE|UI)|PLANNER_MODEL|EXECUTOR_MODEL|REPLANNER_MODEL|TASK_QUEUE|WORKSPACE_ROOT)/;
 
 /** Run one of the project's entry points (src/cli/*.ts) as a user would, with a controlled environment. */
-export function runCli(script: string, args: string[], env: Record<string, string>, timeoutMs = 90_000): Promise<CliRun> {
+export function runCli(
+  script: string,
+  args: string[],
+  env: Record<string, string>,
+  timeoutMs = 90_000,
+): Promise<CliRun> {
   const base = Object.fromEntries(Object.entries(process.env).filter(([k]) => !SCRUBBED.test(k)));
   const started = Date.now();
   return new Promise((resolve, reject) => {

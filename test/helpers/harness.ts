@@ -25,7 +25,11 @@ export interface Harness {
   config: AppConfig;
   workspaceRoot: string;
   taskQueue: string;
-  start(input: RunInput, scenario: Scenario, workflowId?: string): Promise<WorkflowHandle<typeof planAndExecute>>;
+  start(
+    input: RunInput,
+    scenario: Scenario,
+    workflowId?: string,
+  ): Promise<WorkflowHandle<typeof planAndExecute>>;
   shutdown(): Promise<void>;
 }
 
@@ -39,7 +43,9 @@ let idCounter = 0;
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   if (!runtimeInstalled) {
     // Quiet the SDK's own logging: tests assert on behaviour, not on worker chatter.
-    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    Runtime.install({
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
     runtimeInstalled = true;
   }
   const env = await TestWorkflowEnvironment.createLocal({
@@ -55,7 +61,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const taskQueue = `tq-${process.pid}-${Date.now()}`;
   const config: AppConfig = {
     providers: { anthropicBaseUrl: url, openaiBaseUrl: `${url}/v1`, timeoutMs: 30_000 },
-    models: { planner: 'anthropic:planner-big', executor: 'anthropic:executor-small', replanner: 'anthropic:planner-big' },
+    models: {
+      planner: 'anthropic:planner-big',
+      executor: 'anthropic:executor-small',
+      replanner: 'anthropic:planner-big',
+    },
     taskQueue,
     workspaceRoot,
     maxOutputTokens: 1_024,

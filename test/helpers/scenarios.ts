@@ -3,7 +3,9 @@ import type { Scenario } from '../../src/fake-model/scenario';
 
 type Rule = Scenario['rules'][number];
 
-export function planRule(steps: { id: string; title: string; instructions?: string; dependsOn?: string[] }[]): Rule {
+export function planRule(
+  steps: { id: string; title: string; instructions?: string; dependsOn?: string[] }[],
+): Rule {
   return {
     name: 'plan',
     match: { forcedTool: 'submit_plan' },
@@ -31,7 +33,10 @@ export function finishRule(answer: string, name = 'finish'): Rule {
     match: { forcedTool: 'submit_replan' },
     reply: {
       toolCalls: [
-        { name: 'submit_replan', input: { action: 'finish', reason: 'goal met', answer, remainingSteps: [] } },
+        {
+          name: 'submit_replan',
+          input: { action: 'finish', reason: 'goal met', answer, remainingSteps: [] },
+        },
       ],
     },
   };
@@ -87,10 +92,19 @@ export function fullRunScenario(): Scenario {
         { id: 's1', title: 'Write notes', instructions: 'Write "hello from s1" to notes.md' },
         { id: 's2', title: 'Summarise notes', dependsOn: ['s1'] },
       ]),
-      executorRule('s1', { toolCalls: [{ name: 'write_file', input: { path: 'notes.md', content: 'hello from s1' } }] }),
+      executorRule('s1', {
+        toolCalls: [{ name: 'write_file', input: { path: 'notes.md', content: 'hello from s1' } }],
+      }),
       executorRule('s1', { text: 'Wrote notes.md with the greeting.' }),
       continueRule(
-        [{ id: 's3', title: 'Check notes', instructions: 'Read notes.md and report what it says', dependsOn: ['s1'] }],
+        [
+          {
+            id: 's3',
+            title: 'Check notes',
+            instructions: 'Read notes.md and report what it says',
+            dependsOn: ['s1'],
+          },
+        ],
         'A summary is not needed; checking the file is enough.',
       ),
       executorRule('s3', { toolCalls: [{ name: 'read_file', input: { path: 'notes.md' } }] }),
