@@ -8,6 +8,7 @@ import type { ModelClients } from '../src/llm';
 import type { ToolRegistry } from '../src/tools';
 import { Workspace } from '../src/tools';
 import { finishedIds, findPlanProblems } from '../workflows/plan';
+import { ASK_HUMAN_TOOL, AskHumanInputSchema } from '../workflows/messages';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
@@ -44,6 +45,13 @@ export interface ActivityDeps {
 }
 
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
+
+/** Offered to the executor beside the registry's tools; the workflow itself waits for the answer. */
+const askHumanSpec = {
+  name: ASK_HUMAN_TOOL,
+  description: 'Ask the person overseeing this run one question and wait for the answer.',
+  inputSchema: jsonSchemaOf(AskHumanInputSchema),
+};
 const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 
 export function createActivities(deps: ActivityDeps) {
@@ -65,14 +73,7 @@ export function createActivities(deps: ActivityDeps) {
       return callForStructured(deps.models, {
         modelSpec: input.model,
         system: REPLANNER_SYSTEM,
-        prompt: replannerPrompt(
-          input.goal,
-          input.context,
-          input.plan,
-          input.justRan,
-          input.stepsLeftInBudget,
-          input.correction,
-        ),
+        prompt: replannerPrompt(input),
         tool: {
           name: SUBMIT_REPLAN_TOOL,
           description: 'Submit the re-planning decision.',
@@ -96,7 +97,7 @@ export function createActivities(deps: ActivityDeps) {
             model,
             system: EXECUTOR_SYSTEM,
             messages: [{ role: 'user', text: brief }, ...input.transcript],
-            tools: deps.tools.specs(),
+            tools: [...deps.tools.specs(), askHumanSpec],
             maxTokens: deps.maxOutputTokens,
             signal,
           }),
@@ -110,6 +111,13 @@ export function createActivities(deps: ActivityDeps) {
     async runTool(input: RunToolInput): Promise<ToolResult> {
       const context = Context.current();
       const { call } = input;
+      if (call.name === ASK_HUMAN_TOOL) {
+        return {
+          toolCallId: call.id,
+          content: `${ASK_HUMAN_TOOL} is answered by the workflow, not run as a tool`,
+          isError: true,
+        };
+      }
       if (call.inputError) {
         return {
           toolCallId: call.id,

@@ -1,6 +1,6 @@
 /** Prompt text for each role. Kept apart from the call logic so it can be read and tuned on its own. */
-import type { Plan } from '../workflows/state';
-import type { Correction, ExecutorTurnInput } from './types';
+import { ASK_HUMAN_TOOL } from '../workflows/messages';
+import type { Correction, ExecutorTurnInput, ReplanInput } from './types';
 
 export const SUBMIT_PLAN_TOOL = 'submit_plan';
 export const SUBMIT_REPLAN_TOOL = 'submit_replan';
@@ -29,6 +29,7 @@ export const EXECUTOR_SYSTEM = [
   'Use the tools to do the work. Paths are relative to the run workspace.',
   'When the step is done, reply without calling a tool, with a short summary of what you did and found;',
   'that summary is what the rest of the run will see.',
+  `If you cannot go on without a decision or fact only a person has, call ${ASK_HUMAN_TOOL} with one clear question.`,
 ].join('\n');
 
 export function plannerPrompt(goal: string, context: string | undefined, correction?: Correction): string {
@@ -39,14 +40,8 @@ export function plannerPrompt(goal: string, context: string | undefined, correct
   return parts.join('\n\n');
 }
 
-export function replannerPrompt(
-  goal: string,
-  context: string | undefined,
-  plan: Plan,
-  justRan: string[],
-  stepsLeftInBudget: number,
-  correction?: Correction,
-): string {
+export function replannerPrompt(input: Omit<ReplanInput, 'model' | 'idempotencyKey'>): string {
+  const { goal, context, plan, justRan, stepsLeftInBudget, correction } = input;
   const lines = plan.steps.map((s) => {
     const deps = s.dependsOn.length > 0 ? ` (after ${s.dependsOn.join(', ')})` : '';
     const result = s.result ? `\n    result: ${s.result}` : '';
@@ -57,12 +52,18 @@ export function replannerPrompt(
   parts.push(`Plan (version ${plan.version}):\n${lines.join('\n')}`);
   parts.push(`Steps just run: ${justRan.join(', ') || '(none)'}`);
   parts.push(`At most ${stepsLeftInBudget} more steps may run in this run.`);
+  if (input.pinned.length > 0) {
+    parts.push(`Pinned by a person (keep these steps exactly as they are): ${input.pinned.join(', ')}`);
+  }
+  if (input.advice.length > 0) parts.push(adviceText(input.advice));
   parts.push(`Call ${SUBMIT_REPLAN_TOOL} with your decision.`);
   if (correction) parts.push(correctionText(correction, SUBMIT_REPLAN_TOOL));
   return parts.join('\n\n');
 }
 
-export function executorBrief(input: Pick<ExecutorTurnInput, 'goal' | 'step' | 'dependencies'>): string {
+export function executorBrief(
+  input: Pick<ExecutorTurnInput, 'goal' | 'step' | 'dependencies' | 'advice'>,
+): string {
   const parts = [
     `Overall goal (for context only):\n${input.goal}`,
     `Your step: ${input.step.id}: ${input.step.title}\nInstructions:\n${input.step.instructions}`,
@@ -72,7 +73,12 @@ export function executorBrief(input: Pick<ExecutorTurnInput, 'goal' | 'step' | '
       `Results of earlier steps you depend on:\n${input.dependencies.map((d) => `- ${d.id} (${d.title}): ${d.result}`).join('\n')}`,
     );
   }
+  if (input.advice.length > 0) parts.push(adviceText(input.advice));
   return parts.join('\n\n');
+}
+
+function adviceText(advice: string[]): string {
+  return `Notes from a person overseeing this run (follow them):\n${advice.map((a) => `- ${a}`).join('\n')}`;
 }
 
 function correctionText(correction: Correction, tool: string): string {

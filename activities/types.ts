@@ -39,6 +39,8 @@ export interface ExecutorTurnInput {
   dependencies: { id: string; title: string; result: string }[];
   /** The step's conversation so far, after the opening brief: assistant turns and tool results. */
   transcript: ChatMessage[];
+  /** Notes from people, oldest first. */
+  advice: string[];
   model: string;
   turn: number;
   maxTurns: number;
@@ -63,6 +65,10 @@ export interface ReplanInput {
   /** Steps that ran in the batch just finished. */
   justRan: string[];
   stepsLeftInBudget: number;
+  /** Steps a person added or changed: keep them as they are. */
+  pinned: string[];
+  /** Notes from people, oldest first. */
+  advice: string[];
   model: string;
   idempotencyKey: string;
   correction?: Correction;

@@ -156,11 +156,12 @@ function toStep(draft: StepDraft, revision: number): PlanStep {
   };
 }
 
-function sameDraft(step: PlanStep, draft: StepDraft): boolean {
+/** Same title, instructions and dependencies (a PlanStep is a StepDraft with status). */
+export function sameDraft(a: StepDraft, b: StepDraft): boolean {
   return (
-    step.title === draft.title &&
-    step.instructions === draft.instructions &&
-    step.dependsOn.length === draft.dependsOn.length &&
-    step.dependsOn.every((d, i) => d === draft.dependsOn[i])
+    a.title === b.title &&
+    a.instructions === b.instructions &&
+    a.dependsOn.length === b.dependsOn.length &&
+    a.dependsOn.every((d, i) => d === b.dependsOn[i])
   );
 }

@@ -29,6 +29,7 @@ export const LIMITS = {
   maxReplans: 1_000,
   maxTurnsPerStep: 50,
   maxParallelSteps: 16,
+  maxWaitSeconds: 90 * 24 * 3600,
 } as const;
 
 export const RunOptionsSchema = z
@@ -40,6 +41,14 @@ export const RunOptionsSchema = z
     maxReplans: z.number().int().min(0).max(LIMITS.maxReplans).default(20),
     maxTurnsPerStep: z.number().int().min(1).max(LIMITS.maxTurnsPerStep).default(8),
     maxParallelSteps: z.number().int().min(1).max(LIMITS.maxParallelSteps).default(1),
+    /** Stop after planning until a person approves or rejects the plan. */
+    requireApproval: z.boolean().default(false),
+    /** How long to wait for approval; unset waits for as long as it takes. */
+    approvalTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /** What an approval timeout does: end the run as rejected, or go on as if approved. */
+    onApprovalTimeout: z.enum(['reject', 'approve']).default('reject'),
+    /** How long an ask_human question waits for an answer; unset waits for as long as it takes. */
+    questionTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
   })
   .strict();
 
@@ -47,15 +56,7 @@ export const RunInputSchema = z
   .object({
     goal: z.string().trim().min(1, 'must not be empty').max(LIMITS.goalChars),
     context: z.string().max(LIMITS.contextChars).optional(),
-    options: RunOptionsSchema.default({
-      plannerModel: DEFAULT_PLANNER_MODEL,
-      executorModel: DEFAULT_EXECUTOR_MODEL,
-      replannerModel: DEFAULT_REPLANNER_MODEL,
-      maxSteps: 20,
-      maxReplans: 20,
-      maxTurnsPerStep: 8,
-      maxParallelSteps: 1,
-    }),
+    options: RunOptionsSchema.prefault({}),
   })
   .strict();
 

@@ -44,10 +44,34 @@ export interface UsageEntry extends TokenUsage {
   calls: number;
 }
 
-export type RunStatus = 'planning' | 'executing' | 'replanning' | 'completed' | 'failed';
+/** What the run is doing (the phases) or how it ended (completed, failed, cancelled). */
+export type RunStatus =
+  | 'planning'
+  | 'awaiting_approval'
+  | 'executing'
+  | 'replanning'
+  | 'paused'
+  | 'waiting_for_human'
+  | 'completed'
+  | 'failed'
+  | 'cancelled';
+
+export const ENDED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** Why a run ended. `answered` is the only one that carries an answer. */
-export type EndReason = 'answered' | 'max_steps' | 'max_replans' | 'error';
+export type EndReason = 'answered' | 'max_steps' | 'max_replans' | 'rejected' | 'cancelled' | 'error';
+
+export interface PendingQuestion {
+  id: string;
+  stepId: string;
+  question: string;
+  askedAt: string;
+}
+
+export interface AdviceNote {
+  at: string;
+  note: string;
+}
 
 export interface RunEvent {
   at: string;
@@ -63,6 +87,15 @@ export interface RunState {
   options: RunOptions;
   plan: Plan;
   runningStepIds: string[];
+  /** Set by pause: no new model or tool call starts until resume. */
+  paused: boolean;
+  pendingQuestion?: PendingQuestion;
+  /** Notes from people; the executor and re-planner see them from then on. */
+  advice: AdviceNote[];
+  /** Steps a person added or changed: the re-planner may not drop or rewrite them. */
+  pinnedStepIds: string[];
+  /** Steps a person removed: the re-planner may not bring them back. */
+  humanRemovedStepIds: string[];
   stepsExecuted: number;
   replans: number;
   usage: UsageEntry[];
@@ -92,6 +125,10 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     options: input.options,
     plan: { version: 0, steps: [], revisions: [] },
     runningStepIds: [],
+    paused: false,
+    advice: [],
+    pinnedStepIds: [],
+    humanRemovedStepIds: [],
     stepsExecuted: 0,
     replans: 0,
     usage: [],
