@@ -562,8 +562,8 @@ export class PlanAndExecuteRun {
     this.state.endReason = reason;
     this.state.endMessage = message;
     this.state.pendingQuestion = undefined;
-    for (const id of this.state.runningStepIds) {
-      this.patchStep(id, {
+    for (const step of this.state.plan.steps.filter((s) => s.status === 'running')) {
+      this.patchStep(step.id, {
         status: 'failed',
         result: `Interrupted: the run ended (${reason}) while this step ran.`,
       });
