@@ -9,7 +9,8 @@ import { freePort, portAcceptsConnections } from '../src/devserver/dev-server';
 import { FakeModelServer } from '../src/fake-model/server';
 import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
-import { fullRunScenario } from './helpers/scenarios';
+import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
+import { waitForState } from './helpers/wait';
 
 const demoScenario = JSON.parse(
   readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),
@@ -159,6 +160,81 @@ describe('npm run agent', () => {
     const run = await runCli('src/cli/agent.ts', args, env);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+
+  const agent = (...args: string[]) => runCli('src/cli/agent.ts', args, env);
+
+  it('steers a run waiting for approval: edit, a refused edit, advice, approve, then watch it end', async () => {
+    h.fake.setScenario({
+      rules: [
+        planRule([{ id: 'a', title: 'Step A' }]),
+        executorRule('a', { text: 'A done' }),
+        finishRule('too early', 'finish-1'),
+        executorRule('z', { text: 'Z done' }),
+        finishRule('A and Z done', 'finish-2'),
+      ],
+    });
+    const started = await agent('start', 'Steer me', '--require-approval', '--json');
+    const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
+    const handle = h.env.client.workflow.getHandle(workflowId);
+    await waitForState(handle, 'awaiting approval', (s) => s.status === 'awaiting_approval');
+
+    const status = await agent('status', workflowId);
+    expect(status.stdout).toContain('approval: waiting');
+
+    const edit = await agent('edit', workflowId, '--add', 'z', '--title', 'Zed', '--instructions', 'Do zed', '--after', 'a', '--depends-on', 'a', '--reason', 'needed');
+    expect(edit.code).toBe(0);
+    expect(edit.stdout).toContain('OK: plan is now version 2 (plan v2, status awaiting_approval)');
+
+    const refused = await agent('edit', workflowId, '--remove', 'ghost');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('Rejected: edit 1: unknown step id "ghost"');
+
+    expect((await agent('edit', workflowId)).code).toBe(2);
+    expect((await agent('advise', workflowId, 'Be brief.')).code).toBe(0);
+    expect((await agent('approve', workflowId)).stdout).toContain('OK: approved');
+
+    const watched = await agent('watch', workflowId);
+    expect(watched.code).toBe(0);
+    expect(watched.stdout).toContain(`${workflowId} (COMPLETED)`);
+    expect(watched.stdout).toContain('✓ z [done] Zed  (after a)  (pinned: a person added or changed it)');
+    expect(watched.stdout).toContain('[####################] 2/2 steps');
+    expect(h.fake.requests.find((r) => r.text.includes('Your step: z:'))?.text).toContain('Be brief.');
+
+    const late = await agent('cancel', workflowId);
+    expect(late.code).toBe(1);
+    expect(late.stderr).toContain('has already ended');
+  });
+
+  it('answers a question, pauses, resumes and cancels from the command line', async () => {
+    h.fake.setScenario({
+      rules: [
+        planRule([
+          { id: 'a', title: 'Ask' },
+          { id: 'b', title: 'Slow', dependsOn: ['a'] },
+        ]),
+        executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'Which colour?' } }] }),
+        executorRule('a', { text: 'Chose green' }),
+        continueRule([{ id: 'b', title: 'Slow', dependsOn: ['a'] }], 'b next'),
+        executorRule('b', { text: 'never' }, { delayMs: 60_000 }),
+      ],
+    });
+    const { workflowId } = JSON.parse((await agent('start', 'Ask and wait', '--json')).stdout) as { workflowId: string };
+    const handle = h.env.client.workflow.getHandle(workflowId);
+    await waitForState(handle, 'a question', (s) => s.status === 'waiting_for_human');
+    expect((await agent('status', workflowId)).stdout).toContain('question: q1 from step a: Which colour?');
+    expect((await agent('answer', workflowId, 'Green')).code).toBe(0);
+    await waitForState(handle, 'step b running', (s) => s.runningStepIds.includes('b'));
+
+    expect((await agent('pause', workflowId, '--reason', 'lunch')).stdout).toContain('OK: paused');
+    const again = await agent('pause', workflowId);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('Rejected: the run is already paused');
+    expect((await agent('resume', workflowId)).stdout).toContain('OK: resumed');
+    expect((await agent('cancel', workflowId, '--reason', 'enough')).stdout).toContain('OK: cancelling');
+    const result = await agent('result', workflowId, '--json');
+    expect(JSON.parse(result.stdout)).toMatchObject({ endReason: 'cancelled', message: expect.stringContaining('enough') });
+    expect(h.fake.requests.find((r) => r.lastMessageText.includes('A person answered: Green'))).toBeDefined();
   });
 
   it('says so when the run does not exist', async () => {

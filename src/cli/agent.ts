@@ -1,24 +1,42 @@
 /**
- * `npm run agent -- <command>`: start runs and inspect them on the server named by the TEMPORAL_* variables.
- *   start "<goal>" [options] [--wait] [--json]   status <id> [--json]   result <id> [--json]   list [--limit N]
+ * `npm run agent -- <command>`: start, inspect and steer runs on the server named by the TEMPORAL_*
+ * variables. Every control is sent as a Temporal Update, so a refusal comes back at once with its reason.
  */
-import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import {
+  WorkflowFailedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import { ConfigError, loadConfig } from '../config';
 import { workflowUiUrl } from '../config/temporal';
-import { getStateQuery, WORKFLOW_TYPE } from '../../workflows/messages';
 import { planAndExecute } from '../../workflows';
+import * as m from '../../workflows/messages';
 import { connectClient, type ConnectedClient } from './connect';
+import { editFromFlags, EDIT_FLAGS } from './edit-ops';
+import { parseFlags } from './flags';
 import { followRun } from './follow';
 import { formatEvent, formatResult, formatState } from './format';
-import { parseFlags } from './flags';
 import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
+import { watchRun } from './watch';
 
 const USAGE = `Usage: npm run agent -- <command>
   start "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M] [--replanner-model P:M]
-                 [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--id ID] [--wait] [--json]
-  status <workflow-id> [--json]
-  result <workflow-id> [--json]      waits for the run to end
-  list [--limit N] [--json]`;
+                 [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--require-approval]
+                 [--approval-timeout SEC] [--on-approval-timeout reject|approve] [--question-timeout SEC]
+                 [--id ID] [--wait] [--json]
+  status <id> [--json]             state: plan, results, revisions, question, usage
+  result <id> [--json]             waits for the run to end and prints its result
+  list [--limit N] [--json]        recent runs
+  watch <id>                       the plan and each step's status, live, until the run ends
+  approve <id> [edit flags] [--reason TEXT]
+  reject <id> --reason TEXT
+  edit <id> edit flags [--reason TEXT]
+      --add ID --title T --instructions I [--after ID] [--depends-on a,b]
+      --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b
+      --remove ID     --reorder a,b,c     --file ops.json (a list of ops, or {"ops": [...], "reason": "..."})
+  pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]
+  advise <id> "<note>"             answer <id> "<answer>" [--question QID]`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -27,12 +45,22 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       ...RUN_OPTION_FLAGS,
+      ...EDIT_FLAGS,
       wait: { type: 'boolean', default: false },
       json: { type: 'boolean', default: false },
       limit: { type: 'string', default: '20' },
+      question: { type: 'string' },
     },
   });
   const config = loadConfig();
+  const json = values.json;
+  const withRun = (
+    work: (handle: WorkflowHandle<typeof planAndExecute>, c: ConnectedClient) => Promise<number>,
+  ) => {
+    const workflowId = requireArg(positionals[0], 'the workflow id');
+    return withClient((c) => work(c.client.workflow.getHandle<typeof planAndExecute>(workflowId), c));
+  };
+
   switch (command) {
     case 'start': {
       const input = buildRunInput(positionals[0], values, config);
@@ -44,64 +72,51 @@ async function main(argv: string[]): Promise<number> {
           args: [input],
           staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
         });
-        const link = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl);
+        const ui = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl) ?? null;
+        const started = [
+          `Started ${workflowId}`,
+          `  run id: ${handle.firstExecutionRunId}`,
+          `  web UI: ${ui ?? '(set TEMPORAL_UI_URL for a link)'}`,
+        ].join('\n');
         if (!values.wait) {
-          print(values.json, { workflowId, runId: handle.firstExecutionRunId, ui: link ?? null }, () =>
-            [
-              `Started ${workflowId}`,
-              `  run id: ${handle.firstExecutionRunId}`,
-              `  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`,
-            ].join('\n'),
-          );
+          print(json, { workflowId, runId: handle.firstExecutionRunId, ui }, () => started);
           return 0;
         }
-        if (!values.json)
-          console.log(`Started ${workflowId}\n  web UI: ${link ?? '(set TEMPORAL_UI_URL for a link)'}`);
-        const result = await followRun(
-          handle,
-          handle.result(),
-          (e) => values.json || console.log(formatEvent(e)),
-        );
-        print(values.json, { workflowId, ui: link ?? null, ...result }, () => formatResult(result));
+        if (!json) console.log(started);
+        const result = await followRun(handle, handle.result(), (e) => json || console.log(formatEvent(e)));
+        print(json, { workflowId, ui, ...result }, () => formatResult(result));
         return 0;
       });
     }
-    case 'status': {
-      const workflowId = requireId(positionals[0]);
-      return withClient(async ({ client }) => {
-        const handle = client.workflow.getHandle(workflowId);
+    case 'status':
+      return withRun(async (handle) => {
         const description = await handle.describe();
         try {
-          const state = await handle.query(getStateQuery);
-          print(values.json, { workflowId, execution: description.status.name, ...state }, () =>
-            [`${workflowId} (${description.status.name})`, formatState(state)].join('\n'),
+          const state = await handle.query(m.getStateQuery);
+          print(json, { workflowId: handle.workflowId, execution: description.status.name, ...state }, () =>
+            [`${handle.workflowId} (${description.status.name})`, formatState(state)].join('\n'),
           );
         } catch (err) {
-          if (values.json) console.log(JSON.stringify({ workflowId, execution: description.status.name }));
-          else {
-            console.log(`${workflowId}: ${description.status.name}`);
-            console.log(
-              `(no worker answered the state query: ${(err as Error).message}; start one with \`npm run worker\`)`,
-            );
-          }
+          print(
+            json,
+            { workflowId: handle.workflowId, execution: description.status.name },
+            () =>
+              `${handle.workflowId}: ${description.status.name}\n(no worker answered the state query: ${(err as Error).message}; start one with \`npm run worker\`)`,
+          );
         }
         return 0;
       });
-    }
-    case 'result': {
-      const workflowId = requireId(positionals[0]);
-      return withClient(async ({ client }) => {
-        const handle = client.workflow.getHandle<typeof planAndExecute>(workflowId);
-        if (!values.json) console.error(`Waiting for ${workflowId} to end...`);
+    case 'result':
+      return withRun(async (handle) => {
+        if (!json) console.error(`Waiting for ${handle.workflowId} to end...`);
         const result = await handle.result();
-        print(values.json, { workflowId, ...result }, () => formatResult(result));
+        print(json, { workflowId: handle.workflowId, ...result }, () => formatResult(result));
         return 0;
       });
-    }
-    case 'list': {
+    case 'list':
       return withClient(async ({ client }) => {
         const rows: { workflowId: string; status: string; startTime: string }[] = [];
-        for await (const wf of client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` })) {
+        for await (const wf of client.workflow.list({ query: `WorkflowType = '${m.WORKFLOW_TYPE}'` })) {
           rows.push({
             workflowId: wf.workflowId,
             status: wf.status.name,
@@ -109,22 +124,78 @@ async function main(argv: string[]): Promise<number> {
           });
           if (rows.length >= Number(values.limit)) break;
         }
-        print(values.json, rows, () =>
+        print(json, rows, () =>
           rows.length === 0
             ? '(no runs)'
             : rows.map((r) => `${r.startTime}  ${r.status.padEnd(11)} ${r.workflowId}`).join('\n'),
         );
         return 0;
       });
+    case 'watch':
+      return withRun(async (handle) => {
+        const state = await watchRun(handle);
+        return state?.status === 'failed' ? 1 : 0;
+      });
+    case 'approve': {
+      const edit = editFromFlags(values);
+      return withRun((handle) =>
+        control(
+          json,
+          handle.executeUpdate(m.approveUpdate, {
+            args: [{ ...(edit ?? {}), ...(values.reason ? { reason: values.reason } : {}) }],
+          }),
+        ),
+      );
+    }
+    case 'reject': {
+      const reason = requireArg(values.reason, '--reason');
+      return withRun((handle) => control(json, handle.executeUpdate(m.rejectUpdate, { args: [{ reason }] })));
+    }
+    case 'edit': {
+      const edit = editFromFlags(values);
+      if (!edit) throw new UsageError(`edit needs at least one change.\n${USAGE}`);
+      return withRun((handle) => control(json, handle.executeUpdate(m.editPlanUpdate, { args: [edit] })));
+    }
+    case 'pause':
+      return withRun((handle) =>
+        control(
+          json,
+          handle.executeUpdate(m.pauseUpdate, { args: [values.reason ? { reason: values.reason } : {}] }),
+        ),
+      );
+    case 'resume':
+      return withRun((handle) => control(json, handle.executeUpdate(m.resumeUpdate, { args: [{}] })));
+    case 'cancel':
+      return withRun((handle) =>
+        control(
+          json,
+          handle.executeUpdate(m.cancelUpdate, { args: [values.reason ? { reason: values.reason } : {}] }),
+        ),
+      );
+    case 'advise': {
+      const note = requireArg(positionals[1], 'the note (in quotes)');
+      return withRun((handle) => control(json, handle.executeUpdate(m.adviseUpdate, { args: [{ note }] })));
+    }
+    case 'answer': {
+      const answer = requireArg(positionals[1], 'the answer (in quotes)');
+      const payload = { answer, ...(values.question ? { questionId: values.question } : {}) };
+      return withRun((handle) => control(json, handle.executeUpdate(m.answerUpdate, { args: [payload] })));
     }
     default:
       throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
   }
 }
 
-function requireId(id: string | undefined): string {
-  if (!id) throw new UsageError(`Missing the workflow id.\n${USAGE}`);
-  return id;
+/** Print an accepted control's acknowledgement; a refusal propagates to the error handler below. */
+async function control(json: boolean | undefined, update: Promise<m.ControlAck>): Promise<number> {
+  const ack = await update;
+  print(json, ack, () => `OK: ${ack.message} (plan v${ack.planVersion}, status ${ack.status})`);
+  return 0;
+}
+
+function requireArg(value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`Missing ${what}.\n${USAGE}`);
+  return value;
 }
 
 function print(json: boolean | undefined, data: unknown, text: () => string): void {
@@ -147,14 +218,18 @@ main(process.argv.slice(2))
       console.error(err.message);
       process.exit(2);
     }
-    if (err instanceof WorkflowFailedError) {
+    if (err instanceof WorkflowUpdateFailedError) {
+      console.error(`Rejected: ${err.cause?.message ?? err.message}`);
+    } else if (err instanceof WorkflowFailedError) {
       console.error(`Run failed: ${err.cause?.message ?? err.message}`);
-      process.exit(1);
+    } else if (err instanceof WorkflowNotFoundError) {
+      console.error(
+        /already completed/.test(err.message)
+          ? `The run ${err.workflowId ?? ''} has already ended; it takes no more commands.`
+          : `No such run: ${err.workflowId ?? ''} (check the id with \`npm run agent -- list\`)`,
+      );
+    } else {
+      console.error(err instanceof Error ? err.message : err);
     }
-    if (err instanceof WorkflowNotFoundError) {
-      console.error(`No such run: ${err.workflowId ?? ''} (check the id with \`npm run agent -- list\`)`);
-      process.exit(1);
-    }
-    console.error(err instanceof Error ? err.message : err);
     process.exit(1);
   });

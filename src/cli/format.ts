@@ -16,15 +16,28 @@ export function formatState(state: RunState): string {
     `plan:     v${state.plan.version}, ${state.plan.steps.filter((s) => s.status === 'done').length}/${state.plan.steps.length} steps done, ${state.stepsExecuted} executed, ${state.replans} re-plans`,
   ];
   if (state.runningStepIds.length > 0) lines.push(`running:  ${state.runningStepIds.join(', ')}`);
+  if (state.paused) lines.push('paused:   yes (resume with `npm run agent -- resume <id>`)');
+  if (state.pendingQuestion) {
+    const q = state.pendingQuestion;
+    lines.push(`question: ${q.id} from step ${q.stepId}: ${q.question}`);
+    lines.push('          answer with `npm run agent -- answer <id> "<answer>"`');
+  }
+  if (state.status === 'awaiting_approval') {
+    lines.push('approval: waiting (`npm run agent -- approve <id>` or `reject <id> --reason "..."`)');
+  }
   lines.push('', 'steps:');
   for (const step of state.plan.steps) {
     const deps = step.dependsOn.length > 0 ? `  (after ${step.dependsOn.join(', ')})` : '';
-    lines.push(`  ${STATUS_MARK[step.status] ?? '?'} ${step.id} [${step.status}] ${step.title}${deps}`);
+    const pinned = state.pinnedStepIds.includes(step.id) ? '  (pinned: a person added or changed it)' : '';
+    lines.push(`  ${STATUS_MARK[step.status] ?? '?'} ${step.id} [${step.status}] ${step.title}${deps}${pinned}`);
     if (step.result) lines.push(`      ${oneLine(step.result, 160)}`);
   }
   lines.push('', 'revisions:');
   for (const r of state.plan.revisions) {
     lines.push(`  v${r.version} by ${r.author}: ${oneLine(r.reason, 120)}`);
+  }
+  if (state.advice.length > 0) {
+    lines.push('', 'advice:', ...state.advice.map((a) => `  ${a.at.slice(0, 19)} ${oneLine(a.note, 140)}`));
   }
   lines.push('', ...formatUsage(state.usage));
   if (state.endMessage) lines.push('', `end: ${state.endMessage}`);

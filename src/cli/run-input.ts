@@ -16,10 +16,18 @@ export const RUN_OPTION_FLAGS = {
   'max-replans': { type: 'string' },
   'max-turns': { type: 'string' },
   parallel: { type: 'string' },
+  'require-approval': { type: 'boolean' },
+  'approval-timeout': { type: 'string' },
+  'on-approval-timeout': { type: 'string' },
+  'question-timeout': { type: 'string' },
   id: { type: 'string' },
 } as const;
 
-export type RunOptionValues = Partial<Record<keyof typeof RUN_OPTION_FLAGS, string>>;
+export type RunOptionValues = Partial<
+  Record<Exclude<keyof typeof RUN_OPTION_FLAGS, 'require-approval'>, string>
+> & {
+  'require-approval'?: boolean;
+};
 
 export function buildRunInput(
   goal: string | undefined,
@@ -39,11 +47,17 @@ export function buildRunInput(
       ...numberFlag('maxReplans', '--max-replans', values['max-replans']),
       ...numberFlag('maxTurnsPerStep', '--max-turns', values['max-turns']),
       ...numberFlag('maxParallelSteps', '--parallel', values.parallel),
+      ...(values['require-approval'] ? { requireApproval: true } : {}),
+      ...numberFlag('approvalTimeoutSeconds', '--approval-timeout', values['approval-timeout']),
+      ...(values['on-approval-timeout'] !== undefined
+        ? { onApprovalTimeout: values['on-approval-timeout'] }
+        : {}),
+      ...numberFlag('questionTimeoutSeconds', '--question-timeout', values['question-timeout']),
     },
   };
   const parsed = RunInputSchema.safeParse(candidate);
   if (!parsed.success) throw new UsageError(`Invalid run input: ${describeZodError(parsed.error)}`);
-  return candidate;
+  return candidate as RunInput;
 }
 
 function numberFlag(key: string, flag: string, raw: string | undefined): Record<string, number> {
