@@ -182,7 +182,22 @@ describe('npm run agent', () => {
     const status = await agent('status', workflowId);
     expect(status.stdout).toContain('approval: waiting');
 
-    const edit = await agent('edit', workflowId, '--add', 'z', '--title', 'Zed', '--instructions', 'Do zed', '--after', 'a', '--depends-on', 'a', '--reason', 'needed');
+    const edit = await agent(
+      'edit',
+      workflowId,
+      '--add',
+      'z',
+      '--title',
+      'Zed',
+      '--instructions',
+      'Do zed',
+      '--after',
+      'a',
+      '--depends-on',
+      'a',
+      '--reason',
+      'needed',
+    );
     expect(edit.code).toBe(0);
     expect(edit.stdout).toContain('OK: plan is now version 2 (plan v2, status awaiting_approval)');
 
@@ -219,7 +234,9 @@ describe('npm run agent', () => {
         executorRule('b', { text: 'never' }, { delayMs: 60_000 }),
       ],
     });
-    const { workflowId } = JSON.parse((await agent('start', 'Ask and wait', '--json')).stdout) as { workflowId: string };
+    const { workflowId } = JSON.parse((await agent('start', 'Ask and wait', '--json')).stdout) as {
+      workflowId: string;
+    };
     const handle = h.env.client.workflow.getHandle(workflowId);
     await waitForState(handle, 'a question', (s) => s.status === 'waiting_for_human');
     expect((await agent('status', workflowId)).stdout).toContain('question: q1 from step a: Which colour?');
@@ -233,7 +250,10 @@ describe('npm run agent', () => {
     expect((await agent('resume', workflowId)).stdout).toContain('OK: resumed');
     expect((await agent('cancel', workflowId, '--reason', 'enough')).stdout).toContain('OK: cancelling');
     const result = await agent('result', workflowId, '--json');
-    expect(JSON.parse(result.stdout)).toMatchObject({ endReason: 'cancelled', message: expect.stringContaining('enough') });
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      endReason: 'cancelled',
+      message: expect.stringContaining('enough'),
+    });
     expect(h.fake.requests.find((r) => r.lastMessageText.includes('A person answered: Green'))).toBeDefined();
   });
 

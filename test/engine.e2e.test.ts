@@ -8,6 +8,7 @@ import { workspaceDirName } from '../src/tools';
 import { getStateQuery } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
 import { failureOf } from './helpers/failures';
+import { recordHistory } from './helpers/histories';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
 
 let h: Harness;
@@ -31,6 +32,7 @@ describe.each([
       fullRunScenario(),
     );
     const result = await handle.result();
+    if (provider === 'anthropic') await recordHistory(handle, 'plain', h.env.address);
 
     expect(result.endReason).toBe('answered');
     expect(result.answer).toBe('The notes say "hello from s1".');

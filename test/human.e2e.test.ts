@@ -19,6 +19,7 @@ import {
   type EditPlanPayload,
 } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
+import { recordHistory } from './helpers/histories';
 import { continueRule, executorRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep, waitFor, waitForState } from './helpers/wait';
 
@@ -30,7 +31,8 @@ afterAll(async () => {
   await h?.shutdown();
 });
 
-const executorRequestsFor = (id: string) => h.fake.requests.filter((r) => r.text.includes(`Your step: ${id}:`));
+const executorRequestsFor = (id: string) =>
+  h.fake.requests.filter((r) => r.text.includes(`Your step: ${id}:`));
 
 /** The message a rejected update carries back to the caller. */
 async function rejection(promise: Promise<unknown>): Promise<string> {
@@ -62,11 +64,17 @@ describe('approval gate', () => {
 
     await handle.executeUpdate(adviseUpdate, { args: [{ note: 'Keep the summary under ten words.' }] });
     const ack = await handle.executeUpdate(approveUpdate, {
-      args: [{ ops: [{ op: 'update', id: 'a', instructions: 'EDITED: do A carefully' }], reason: 'tighter wording' }],
+      args: [
+        {
+          ops: [{ op: 'update', id: 'a', instructions: 'EDITED: do A carefully' }],
+          reason: 'tighter wording',
+        },
+      ],
     });
     expect(ack).toMatchObject({ planVersion: 2, message: 'approved' });
 
     const result = await handle.result();
+    await recordHistory(handle, 'approved', h.env.address);
     expect(result.answer).toBe('approved and done');
     const [request] = executorRequestsFor('a');
     expect(request?.text).toContain('EDITED: do A carefully');
@@ -94,15 +102,27 @@ describe('approval gate', () => {
   it.each([
     ['reject', 'rejected'],
     ['approve', 'answered'],
-  ] as const)('an approval timeout with onApprovalTimeout "%s" ends as %s', async (onApprovalTimeout, endReason) => {
-    const handle = await h.start(
-      { goal: 'Nobody answers', options: { requireApproval: true, approvalTimeoutSeconds: 1, onApprovalTimeout } },
-      { rules: [planRule([{ id: 'a', title: 'Step A' }]), executorRule('a', { text: 'A done' }), finishRule('went ahead')] },
-    );
-    const result = await handle.result();
-    expect(result.endReason).toBe(endReason);
-    expect(executorRequestsFor('a')).toHaveLength(endReason === 'answered' ? 1 : 0);
-  });
+  ] as const)(
+    'an approval timeout with onApprovalTimeout "%s" ends as %s',
+    async (onApprovalTimeout, endReason) => {
+      const handle = await h.start(
+        {
+          goal: 'Nobody answers',
+          options: { requireApproval: true, approvalTimeoutSeconds: 1, onApprovalTimeout },
+        },
+        {
+          rules: [
+            planRule([{ id: 'a', title: 'Step A' }]),
+            executorRule('a', { text: 'A done' }),
+            finishRule('went ahead'),
+          ],
+        },
+      );
+      const result = await handle.result();
+      expect(result.endReason).toBe(endReason);
+      expect(executorRequestsFor('a')).toHaveLength(endReason === 'answered' ? 1 : 0);
+    },
+  );
 });
 
 describe('plan edits while the run goes on', () => {
@@ -138,7 +158,11 @@ describe('plan edits while the run goes on', () => {
         {
           reason: 'a person knows better',
           ops: [
-            { op: 'add', after: 'a', step: { id: 'x', title: 'Step X', instructions: 'X-INSTRUCTIONS', dependsOn: ['a'] } },
+            {
+              op: 'add',
+              after: 'a',
+              step: { id: 'x', title: 'Step X', instructions: 'X-INSTRUCTIONS', dependsOn: ['a'] },
+            },
             { op: 'update', id: 'b', instructions: 'B-EDITED' },
             { op: 'remove', id: 'c' },
           ],
@@ -159,7 +183,10 @@ describe('plan edits while the run goes on', () => {
         },
         'dependency cycle',
       ],
-      [{ ops: [{ op: 'add', step: { id: 'big', title: 'Big', instructions: 'y'.repeat(5_000) } }] }, 'ops.0.step.instructions: Too big'],
+      [
+        { ops: [{ op: 'add', step: { id: 'big', title: 'Big', instructions: 'y'.repeat(5_000) } }] },
+        'ops.0.step.instructions: Too big',
+      ],
     ];
     for (const [payload, message] of bad) {
       expect(await rejection(handle.executeUpdate(editPlanUpdate, { args: [payload] }))).toContain(message);
@@ -171,6 +198,7 @@ describe('plan edits while the run goes on', () => {
     expect((await handle.query(getStateQuery)).plan.version).toBe(2);
 
     const result = await handle.result();
+    await recordHistory(handle, 'edited', h.env.address);
     expect(result.answer).toBe('all done');
     expect(executorRequestsFor('c')).toHaveLength(0);
     expect(executorRequestsFor('b')[0]?.text).toContain('B-EDITED');
@@ -187,7 +215,9 @@ describe('plan edits while the run goes on', () => {
         expect.stringContaining('brought back step "c", which a person removed'),
         expect.stringContaining('rewrote step "b"'),
         expect.stringContaining('dropped step "x"'),
-        expect.stringContaining('wanted to finish, but steps a person added or changed are still pending (x)'),
+        expect.stringContaining(
+          'wanted to finish, but steps a person added or changed are still pending (x)',
+        ),
       ]),
     );
     // The re-planner was told which steps are pinned.
@@ -216,15 +246,21 @@ describe('plan edits while the run goes on', () => {
         '--input',
         JSON.stringify(payload),
       ]);
-    await signal({ ops: [{ op: 'add', step: { id: 'sig', title: 'Added by signal', instructions: 'do it' } }] });
+    await signal({
+      ops: [{ op: 'add', step: { id: 'sig', title: 'Added by signal', instructions: 'do it' } }],
+    });
     const edited = await waitForState(handle, 'signal applied', (s) => s.plan.version === 2);
     expect(edited.plan.steps.map((s) => s.id)).toEqual(['a', 'sig']);
     expect(edited.plan.revisions[1]?.author).toBe('human');
     expect(edited.pinnedStepIds).toEqual(['sig']);
 
     await signal({ ops: [{ op: 'remove', id: 'ghost' }] });
-    const logged = await waitForState(handle, 'signal rejected', (s) => s.events.some((e) => e.kind === 'signal_rejected'));
-    expect(logged.events.find((e) => e.kind === 'signal_rejected')?.message).toContain('unknown step id "ghost"');
+    const logged = await waitForState(handle, 'signal rejected', (s) =>
+      s.events.some((e) => e.kind === 'signal_rejected'),
+    );
+    expect(logged.events.find((e) => e.kind === 'signal_rejected')?.message).toContain(
+      'unknown step id "ghost"',
+    );
     expect(logged.plan.version).toBe(2);
     const view = await handle.query(getPlanQuery);
     expect(view.steps.map((s) => [s.id, s.pinned])).toEqual([
@@ -233,6 +269,7 @@ describe('plan edits while the run goes on', () => {
     ]);
     await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'test over' }] });
     await handle.result();
+    await recordHistory(handle, 'signalled', h.env.address);
   });
 });
 
@@ -287,6 +324,7 @@ describe('pause, resume, cancel', () => {
     await waitForState(handle, 'step b running', (s) => s.runningStepIds.includes('b'));
     await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
     const result = await handle.result();
+    await recordHistory(handle, 'cancelled', h.env.address);
     expect(result.endReason).toBe('cancelled');
     expect(result.message).toBe('Cancelled by a person: changed my mind. Steps done before that: a.');
     const state = await handle.query(getStateQuery);
@@ -300,6 +338,22 @@ describe('pause, resume, cancel', () => {
   });
 });
 
+describe('cancellation through Temporal', () => {
+  it('ends the workflow as cancelled when cancelled from Temporal (Web UI, temporal CLI, client)', async () => {
+    const handle = await h.start(
+      { goal: 'Cancel me from the UI', options: { requireApproval: true } },
+      { rules: [planRule([{ id: 'a', title: 'Step A' }])] },
+    );
+    await waitForState(handle, 'awaiting_approval', (s) => s.status === 'awaiting_approval');
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow('cancelled');
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const state = await handle.query(getStateQuery);
+    expect(state.status).toBe('cancelled');
+    expect(state.endMessage).toBe('The workflow was cancelled through Temporal. No step had finished.');
+  });
+});
+
 describe('the executor asks a person', () => {
   it('waits for the answer, shows the question by query, and the answer reaches the model', async () => {
     const handle = await h.start(
@@ -308,7 +362,11 @@ describe('the executor asks a person', () => {
         rules: [
           planRule([{ id: 'a', title: 'Pick a colour' }]),
           executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'Which colour?' } }] }),
-          executorRule('a', { text: 'Chose blue' }, { match: { contains: 'Your step: a:', lastMessageContains: 'A person answered: Blue' } }),
+          executorRule(
+            'a',
+            { text: 'Chose blue' },
+            { match: { contains: 'Your step: a:', lastMessageContains: 'A person answered: Blue' } },
+          ),
           finishRule('blue it is'),
         ],
       },
@@ -318,14 +376,17 @@ describe('the executor asks a person', () => {
     expect((await handle.query(getPlanQuery)).pendingQuestion?.question).toBe('Which colour?');
     await sleep(500);
     expect(executorRequestsFor('a')).toHaveLength(1); // blocked until answered
-    expect(await rejection(handle.executeUpdate(answerUpdate, { args: [{ answer: 'x', questionId: 'q9' }] }))).toContain(
-      'the pending question is "q1"',
-    );
+    expect(
+      await rejection(handle.executeUpdate(answerUpdate, { args: [{ answer: 'x', questionId: 'q9' }] })),
+    ).toContain('the pending question is "q1"');
 
     await handle.executeUpdate(answerUpdate, { args: [{ answer: 'Blue' }] });
     const result = await handle.result();
+    await recordHistory(handle, 'asked', h.env.address);
     expect(result.answer).toBe('blue it is');
     expect(executorRequestsFor('a')[1]?.lastMessageText).toContain('A person answered: Blue');
-    await waitFor('no pending question', async () => ((await handle.query(getStateQuery)).pendingQuestion ? undefined : true));
+    await waitFor('no pending question', async () =>
+      (await handle.query(getStateQuery)).pendingQuestion ? undefined : true,
+    );
   });
 });

@@ -4,7 +4,12 @@ import { protectHumanEdits } from '../workflows/pinning';
 import type { PlanEditOp } from '../workflows/messages';
 import type { StepDraft } from '../workflows/schemas';
 
-const draft = (id: string, dependsOn: string[] = []): StepDraft => ({ id, title: `T ${id}`, instructions: `do ${id}`, dependsOn });
+const draft = (id: string, dependsOn: string[] = []): StepDraft => ({
+  id,
+  title: `T ${id}`,
+  instructions: `do ${id}`,
+  dependsOn,
+});
 const basePlan = () => {
   const plan = createPlan([draft('a'), draft('b', ['a']), draft('c', ['b'])], 'planner', 'init', 't0');
   return updateStep(plan, 'a', { status: 'done', result: 'A' });
@@ -24,15 +29,34 @@ describe('plan edits', () => {
     ]);
     expect(out.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'x', 'c']);
     expect(out.plan.steps[1]?.instructions).toBe('do b carefully');
-    expect(out.plan.revisions.at(-1)).toEqual({ version: 2, author: 'human', reason: 'why', at: 't1', added: ['x'], changed: ['b', 'c'], removed: [] });
+    expect(out.plan.revisions.at(-1)).toEqual({
+      version: 2,
+      author: 'human',
+      reason: 'why',
+      at: 't1',
+      added: ['x'],
+      changed: ['b', 'c'],
+      removed: [],
+    });
     expect(out.touched).toEqual(['x', 'b', 'c']);
-    const removed = applyPlanEdits(out.plan, [{ op: 'setDependsOn', id: 'c', dependsOn: ['b'] }, { op: 'remove', id: 'x' }], 'r', 't2');
+    const removed = applyPlanEdits(
+      out.plan,
+      [
+        { op: 'setDependsOn', id: 'c', dependsOn: ['b'] },
+        { op: 'remove', id: 'x' },
+      ],
+      'r',
+      't2',
+    );
     expect(removed.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'c']);
     expect(removed.removed).toEqual(['x']);
   });
 
   it('reorders pending steps and replaces the remaining plan', () => {
-    const reordered = edit([{ op: 'setDependsOn', id: 'c', dependsOn: ['a'] }, { op: 'reorder', order: ['c', 'b'] }]);
+    const reordered = edit([
+      { op: 'setDependsOn', id: 'c', dependsOn: ['a'] },
+      { op: 'reorder', order: ['c', 'b'] },
+    ]);
     expect(reordered.plan.steps.map((s) => s.id)).toEqual(['a', 'c', 'b']);
     const replaced = edit([{ op: 'replaceRemaining', steps: [draft('b', ['a']), draft('z', ['b'])] }]);
     expect(replaced.plan.steps.map((s) => [s.id, s.status])).toEqual([

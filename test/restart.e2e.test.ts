@@ -22,10 +22,16 @@ describe('restarts while waiting for approval', () => {
   let fake: FakeModelServer;
   let server: DevServer | undefined;
   beforeAll(async () => {
-    Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+    Runtime.install({
+      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+    });
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-restart-'));
     fake = new FakeModelServer({
-      rules: [planRule([{ id: 'a', title: 'Step A' }]), executorRule('a', { text: 'A done' }), finishRule('survived')],
+      rules: [
+        planRule([{ id: 'a', title: 'Step A' }]),
+        executorRule('a', { text: 'A done' }),
+        finishRule('survived'),
+      ],
     });
     await fake.start();
   });
@@ -38,7 +44,8 @@ describe('restarts while waiting for approval', () => {
   it('keeps the run across a worker restart and a server restart, then finishes after approve', async () => {
     const port = await freePort();
     const dbFile = path.join(tmp, 'dev.db');
-    const startServer = () => startDevServer({ cliPath: findTemporalCli(), port, dbFile, extraArgs: ['--log-level', 'error'] });
+    const startServer = () =>
+      startDevServer({ cliPath: findTemporalCli(), port, dbFile, extraArgs: ['--log-level', 'error'] });
     const config: AppConfig = {
       providers: { anthropicBaseUrl: fake.url, timeoutMs: 30_000 },
       models: { planner: 'anthropic:p', executor: 'anthropic:e', replanner: 'anthropic:p' },
@@ -72,7 +79,9 @@ describe('restarts while waiting for approval', () => {
         workflowId,
         args: [{ goal: 'Wait for me', options: { requireApproval: true } }],
       });
-      await waitFor('awaiting approval', async () => ((await handle.query(getStateQuery)).status === 'awaiting_approval' ? true : undefined));
+      await waitFor('awaiting approval', async () =>
+        (await handle.query(getStateQuery)).status === 'awaiting_approval' ? true : undefined,
+      );
     });
     // Worker gone; now the server goes too, and comes back from its SQLite file.
     await server.stop();

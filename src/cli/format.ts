@@ -29,7 +29,9 @@ export function formatState(state: RunState): string {
   for (const step of state.plan.steps) {
     const deps = step.dependsOn.length > 0 ? `  (after ${step.dependsOn.join(', ')})` : '';
     const pinned = state.pinnedStepIds.includes(step.id) ? '  (pinned: a person added or changed it)' : '';
-    lines.push(`  ${STATUS_MARK[step.status] ?? '?'} ${step.id} [${step.status}] ${step.title}${deps}${pinned}`);
+    lines.push(
+      `  ${STATUS_MARK[step.status] ?? '?'} ${step.id} [${step.status}] ${step.title}${deps}${pinned}`,
+    );
     if (step.result) lines.push(`      ${oneLine(step.result, 160)}`);
   }
   lines.push('', 'revisions:');
