@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 
-export const HEARTBEAT_EVERY_MS = 5_000;
+/** Well inside the 10 s heartbeat timeout; the SDK throttles what it actually sends. */
+export const HEARTBEAT_EVERY_MS = 2_000;
 
 /**
  * Run `work` while heartbeating: once before it starts (so a model that is slow to send its first byte

@@ -2,16 +2,15 @@
  * The effect boundary: every model call and tool call the workflow makes. Thin by design: build the
  * prompt, call src/llm or src/tools, validate, classify failures.
  */
-import { Context } from '@temporalio/activity';
 import { z } from 'zod';
 import type { ModelClients } from '../src/llm';
 import type { ToolRegistry } from '../src/tools';
-import { Workspace } from '../src/tools';
 import { finishedIds, findPlanProblems } from '../workflows/plan';
 import { ASK_HUMAN_TOOL, AskHumanInputSchema } from '../workflows/messages';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
+import { runTool } from './run-tool';
 import {
   EXECUTOR_SYSTEM,
   executorBrief,
@@ -31,6 +30,7 @@ import type {
   ReplanInput,
   ReplanOutput,
   RunToolInput,
+  ToolCall,
   ToolResult,
 } from './types';
 
@@ -64,6 +64,7 @@ export function createActivities(deps: ActivityDeps) {
         tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
         jsonSchema: plannerJsonSchema,
         maxTokens: deps.maxOutputTokens,
+        idempotencyKey: input.idempotencyKey,
         check: (plan) => findPlanProblems(plan.steps, new Set(), new Set()),
       });
     },
@@ -81,6 +82,7 @@ export function createActivities(deps: ActivityDeps) {
         },
         jsonSchema: replannerJsonSchema,
         maxTokens: deps.maxOutputTokens,
+        idempotencyKey: input.idempotencyKey,
         check: (decision) =>
           decision.action === 'continue' ? findPlanProblems(decision.remainingSteps, done, taken) : [],
       });
@@ -99,49 +101,48 @@ export function createActivities(deps: ActivityDeps) {
             messages: [{ role: 'user', text: brief }, ...input.transcript],
             tools: [...deps.tools.specs(), askHumanSpec],
             maxTokens: deps.maxOutputTokens,
+            idempotencyKey: input.idempotencyKey,
             signal,
           }),
         );
-        return { text: response.text, toolCalls: response.toolCalls, usage: response.usage };
+        return { ...boundModelOutput(response.text, response.toolCalls), usage: response.usage };
       } catch (err) {
         throw toActivityFailure(err);
       }
     },
 
     async runTool(input: RunToolInput): Promise<ToolResult> {
-      const context = Context.current();
-      const { call } = input;
-      if (call.name === ASK_HUMAN_TOOL) {
-        return {
-          toolCallId: call.id,
-          content: `${ASK_HUMAN_TOOL} is answered by the workflow, not run as a tool`,
-          isError: true,
-        };
-      }
-      if (call.inputError) {
-        return {
-          toolCallId: call.id,
-          content: `Tool "${call.name}" was not run: ${call.inputError}`,
-          isError: true,
-        };
-      }
-      const workflowId = context.info.workflowExecution?.workflowId;
-      if (!workflowId)
-        throw new Error(
-          'runTool must run as part of a workflow: its workspace is named after the workflow id',
-        );
-      const workspace = await Workspace.open(deps.workspaceRoot, workflowId);
-      return deps.tools.call(
-        call.name,
-        call.input,
-        { workspace, idempotencyKey: input.idempotencyKey, signal: context.cancellationSignal },
-        call.id,
-      );
+      return runTool(deps.tools, deps.workspaceRoot, input);
     },
   };
 }
 
 export type Activities = ReturnType<typeof createActivities>;
+
+/** Model output kept in history at most: text is cut, and an oversized tool call is refused back to the model. */
+export const MAX_MODEL_TEXT_CHARS = 64_000;
+export const MAX_TOOL_ARGUMENT_CHARS = 256_000;
+
+function boundModelOutput(text: string, toolCalls: ToolCall[]): { text: string; toolCalls: ToolCall[] } {
+  const cutText =
+    text.length <= MAX_MODEL_TEXT_CHARS
+      ? text
+      : `${text.slice(0, MAX_MODEL_TEXT_CHARS)}\n[... cut at ${MAX_MODEL_TEXT_CHARS} of ${text.length} characters]`;
+  return {
+    text: cutText,
+    toolCalls: toolCalls.map((call) => {
+      const size =
+        typeof call.input === 'string' ? call.input.length : JSON.stringify(call.input ?? {}).length;
+      if (size <= MAX_TOOL_ARGUMENT_CHARS) return call;
+      return {
+        id: call.id,
+        name: call.name,
+        input: {},
+        inputError: `arguments too large (${size} characters; the limit is ${MAX_TOOL_ARGUMENT_CHARS}): split the work into smaller calls`,
+      };
+    }),
+  };
+}
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;

@@ -11,6 +11,7 @@ export interface StructuredCall<T> {
   tool: { name: string; description: string; schema: z.ZodType<T> };
   jsonSchema: Record<string, unknown>;
   maxTokens: number;
+  idempotencyKey: string;
   /** Checks beyond the schema (graph rules); returns problems, empty when fine. */
   check: (value: T) => string[];
 }
@@ -31,6 +32,7 @@ export async function callForStructured<T>(
     tools: [{ name: call.tool.name, description: call.tool.description, inputSchema: call.jsonSchema }],
     forceTool: call.tool.name,
     maxTokens: call.maxTokens,
+    idempotencyKey: call.idempotencyKey,
   };
   let response;
   try {

@@ -71,7 +71,7 @@ describe('npm start', () => {
       );
       // The run was kept in the SQLite file, and the file the executor wrote is in the run's workspace.
       expect(existsSync(path.join(tmp, 'dev.db'))).toBe(true);
-      const [runDir] = readdirSync(path.join(tmp, 'ws'));
+      const [runDir] = readdirSync(path.join(tmp, 'ws')).filter((name) => !name.startsWith('.'));
       expect(readFileSync(path.join(tmp, 'ws', runDir!, 'notes.md'), 'utf8')).toContain(
         'the executor wrote this file',
       );

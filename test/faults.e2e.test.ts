@@ -2,16 +2,30 @@
  * Model faults and tool refusals on a real Temporal dev server: what is retried, what fails at once, and
  * what the model is told.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { builtInTools, defineTool, workspaceDirName } from '../src/tools';
 import path from 'node:path';
-import { getStateQuery } from '../workflows/messages';
+import type { Scenario } from '../src/fake-model/scenario';
+import { getStateQuery, resumeUpdate } from '../workflows/messages';
+import { sleep, waitForState } from './helpers/wait';
 import { failureOf } from './helpers/failures';
 import { startHarness, type Harness } from './helpers/harness';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
 
+/** A tool whose output is several megabytes: more than Temporal takes in one payload (2 MB). */
+const BIG_OUTPUT_CHARS = 5 * 1024 * 1024;
+const bigOutputTool = defineTool({
+  name: 'dump_logs',
+  description: 'Returns a very large log.',
+  input: z.object({}).strict(),
+  run: () => Promise.resolve(`LOG-START\n${'x'.repeat(BIG_OUTPUT_CHARS - 18)}\nLOG-END`),
+});
+
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  // A short HTTP timeout so the timeout fault below takes seconds, not minutes.
+  h = await startHarness({ modelTimeoutMs: 2_000, tools: builtInTools().register(bigOutputTool) });
 });
 afterAll(async () => {
   await h?.shutdown();
@@ -139,6 +153,119 @@ describe('provider errors', () => {
       expect(failure.types).toContain('ModelCallRejected');
     },
   );
+});
+
+describe('model fault matrix', () => {
+  type Fault = Omit<Scenario['rules'][number], 'match' | 'name'>;
+  const planAfter = (fault: Fault, times = 1): Scenario => ({
+    rules: [
+      { name: 'fault', match: { forcedTool: 'submit_plan' }, times, ...fault },
+      planRule([{ id: 'a', title: 'Step A' }]),
+      executorRule('a', { text: 'A done' }),
+      finishRule('recovered'),
+    ],
+  });
+
+  it.each<[string, Fault, number]>([
+    [
+      '500 internal error',
+      { error: { status: 500, message: 'boom', headers: { 'retry-after-ms': '100' } } },
+      2,
+    ],
+    [
+      '529 overloaded',
+      { error: { status: 529, message: 'overloaded', headers: { 'retry-after-ms': '100' } } },
+      2,
+    ],
+    ['connection reset', { drop: true }, 2],
+    ['timeout (no answer within MODEL_TIMEOUT_MS)', { delayMs: 3_000, reply: { text: 'too late' } }, 2],
+    ['malformed JSON body', { malformedBody: true }, 2],
+  ])('retries after a %s and goes on', async (_name, fault, attempts) => {
+    const handle = await h.start({ goal: 'Survive a fault' }, planAfter(fault));
+    const result = await handle.result();
+    expect(result.answer).toBe('recovered');
+    expect(plannerRequests()).toHaveLength(attempts);
+    // Every attempt of the one logical call carried the same idempotency key.
+    expect(new Set(plannerRequests().map((r) => r.idempotencyKey))).toEqual(
+      new Set([`${handle.workflowId}/plan/1`]),
+    );
+  });
+
+  it('fails at once on a 400, with one attempt and what to fix', async () => {
+    const handle = await h.start(
+      { goal: 'Bad request' },
+      planAfter({ error: { status: 400, message: 'max_tokens: too large' } }),
+    );
+    const failure = await failureOf(handle.result());
+    expect(plannerRequests()).toHaveLength(1);
+    expect(failure.messages[0]).toContain('Anthropic API returned 400');
+    expect(failure.messages[0]).toContain('check the model name and options');
+  });
+
+  it('ends the run after a bounded number of attempts when the model keeps failing', async () => {
+    const handle = await h.start(
+      { goal: 'Never works' },
+      planAfter({ error: { status: 500, message: 'still down', headers: { 'retry-after-ms': '50' } } }, 100),
+    );
+    const failure = await failureOf(handle.result());
+    expect(plannerRequests()).toHaveLength(5);
+    expect(failure.messages[0]).toMatch(/^planGoal failed after 5 attempts: Anthropic API returned 500/);
+  });
+
+  it('pauses for a person instead, with onModelFailure "pause", and retries the call on resume', async () => {
+    const handle = await h.start(
+      { goal: 'Pause on failure', options: { onModelFailure: 'pause' } },
+      planAfter({ error: { status: 503, message: 'maintenance', headers: { 'retry-after-ms': '50' } } }, 5),
+    );
+    const paused = await waitForState(handle, 'paused after failure', (s) => s.status === 'paused');
+    expect(paused.events.find((e) => e.kind === 'model_failed')?.message).toContain(
+      'Paused: planGoal failed after 5 attempts: Anthropic API returned 503',
+    );
+    expect(plannerRequests()).toHaveLength(5);
+    await sleep(300);
+    expect(plannerRequests()).toHaveLength(5); // nothing more while paused
+    await handle.executeUpdate(resumeUpdate, { args: [{}] });
+    const result = await handle.result();
+    expect(result.answer).toBe('recovered');
+    expect(plannerRequests()).toHaveLength(6);
+  });
+});
+
+describe('large outputs', () => {
+  it('cuts a multi-megabyte tool output in history, keeps the full text in the workspace, and the run goes on', async () => {
+    const handle = await h.start(
+      { goal: 'Read the logs' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Dump logs' }]),
+          executorRule('a', { toolCalls: [{ name: 'dump_logs', input: {} }] }),
+          executorRule('a', { text: 'Logs read' }),
+          finishRule('logs handled'),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.answer).toBe('logs handled');
+
+    const history = await handle.fetchHistory();
+    const largest = Math.max(...(history.events ?? []).map((e) => JSON.stringify(e).length));
+    expect(largest).toBeLessThan(200_000);
+
+    const seen = h.fake.requests.filter((r) => r.text.includes('Your step: a:'))[1];
+    const toolResultSeen = seen?.lastMessageText ?? '';
+    expect(toolResultSeen.length).toBeLessThan(40_000);
+    expect(toolResultSeen.slice(-200)).toContain(
+      '[... output cut at 32000 of 5242880 characters; the full text is in outputs/step-a_turn-1_call-0.txt in the workspace]',
+    );
+    const saved = readdirSync(path.join(h.workspaceRoot, workspaceDirName(handle.workflowId), 'outputs'));
+    expect(saved).toHaveLength(1);
+    const full = readFileSync(
+      path.join(h.workspaceRoot, workspaceDirName(handle.workflowId), 'outputs', saved[0]!),
+      'utf8',
+    );
+    expect(full).toHaveLength(BIG_OUTPUT_CHARS);
+    expect(full.endsWith('LOG-END')).toBe(true);
+  });
 });
 
 describe('workspace confinement', () => {

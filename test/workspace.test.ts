@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtInTools, Workspace } from '../src/tools';
+import { builtInTools, once, ToolResultStore, Workspace } from '../src/tools';
 
 describe('workspace and file tools', () => {
   let root: string;
@@ -21,7 +21,7 @@ describe('workspace and file tools', () => {
     return builtInTools().call(
       name,
       input,
-      { workspace, idempotencyKey: 'k', signal: new AbortController().signal },
+      { workspace, idempotencyKey: 'k', idempotent: (work) => work(), signal: new AbortController().signal },
       'c1',
     );
   };
@@ -53,6 +53,32 @@ describe('workspace and file tools', () => {
       expect(result.content).toContain(message);
     }
     expect(readFileSync(path.join(outside, 'secret.txt'), 'utf8')).toBe('secret');
+  });
+
+  it('does a write once per idempotency key: a retried call gets the stored result and writes nothing', async () => {
+    const workspace = await Workspace.open(root, 'wf/1');
+    const store = await ToolResultStore.open(root, 'wf/1');
+    const write = (key: string, content: string) =>
+      builtInTools().call(
+        'write_file',
+        { path: 'out.txt', content },
+        {
+          workspace,
+          idempotencyKey: key,
+          idempotent: (work) => once(store, key, work),
+          signal: new AbortController().signal,
+        },
+        'c1',
+      );
+    expect((await write('wf/1/step-a/turn-1/call-0', 'first')).content).toBe('Wrote 5 bytes to out.txt');
+    writeFileSync(path.join(workspace.root, 'out.txt'), 'changed since');
+    // The same call again (a retry after a crash): the stored result, and the file is left alone.
+    expect((await write('wf/1/step-a/turn-1/call-0', 'first')).content).toBe('Wrote 5 bytes to out.txt');
+    expect(readFileSync(path.join(workspace.root, 'out.txt'), 'utf8')).toBe('changed since');
+    // A different call writes.
+    expect((await write('wf/1/step-b/turn-1/call-0', 'second')).content).toBe('Wrote 6 bytes to out.txt');
+    expect(readFileSync(path.join(workspace.root, 'out.txt'), 'utf8')).toBe('second');
+    expect(readdirSync(root)).toEqual(expect.arrayContaining(['.tool-results', 'wf_1']));
   });
 
   it('returns bad input and unknown tools to the model as errors', async () => {

@@ -32,7 +32,14 @@ import { pendingPinnedDrafts, protectHumanEdits } from './pinning';
 import type { PlannerOutput, ReplannerOutput, ResolvedRunInput, StepDraft } from './schemas';
 import type { EndReason, ModelRole, PlanStep, RunResult, RunState, RunStatus, TokenUsage } from './state';
 import { ENDED_STATUSES, initialState } from './state';
-import { modelCallOptions, toolCallOptions } from './timeouts';
+import {
+  MODEL_CALL_MAX_ATTEMPTS,
+  modelCallOptions,
+  TOOL_CALL_MAX_ATTEMPTS,
+  toolCallOptions,
+} from './timeouts';
+import { RetryState } from '@temporalio/common';
+import { compactTranscript } from './transcript';
 import { addUsage, totalTokens } from './usage';
 import type { z } from 'zod';
 
@@ -108,18 +115,18 @@ export class PlanAndExecuteRun {
     const value = await this.structuredWithReask<PlannerOutput>(
       'planner',
       options.plannerModel,
-      async (correction, attempt) => {
-        await this.checkpoint();
-        return models.planGoal.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
-          {
-            goal: this.input.goal,
-            ...(this.input.context !== undefined ? { context: this.input.context } : {}),
-            model: options.plannerModel,
-            idempotencyKey: `${this.workflowId}/plan/${attempt}`,
-            ...(correction ? { correction } : {}),
-          },
-        ]);
-      },
+      (correction, attempt) =>
+        this.modelCall(() =>
+          models.planGoal.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
+            {
+              goal: this.input.goal,
+              ...(this.input.context !== undefined ? { context: this.input.context } : {}),
+              model: options.plannerModel,
+              idempotencyKey: `${this.workflowId}/plan/${attempt}`,
+              ...(correction ? { correction } : {}),
+            },
+          ]),
+        ),
     );
     this.state.plan = createPlan(value.steps, 'planner', 'initial plan', now());
     this.event(
@@ -232,26 +239,26 @@ export class PlanAndExecuteRun {
     const decision = await this.structuredWithReask<ReplannerOutput>(
       'replanner',
       options.replannerModel,
-      async (correction, attempt) => {
-        await this.checkpoint();
-        return models.replan.executeWithOptions(
-          { summary: `re-plan ${replanNumber}${attempt > 1 ? ' (re-ask)' : ''}` },
-          [
-            {
-              goal: this.input.goal,
-              ...(this.input.context !== undefined ? { context: this.input.context } : {}),
-              plan: this.state.plan,
-              justRan,
-              stepsLeftInBudget: options.maxSteps - this.state.stepsExecuted,
-              pinned: pendingPinnedDrafts(this.state.plan, this.state.pinnedStepIds).map((d) => d.id),
-              advice: this.state.advice.map((a) => a.note),
-              model: options.replannerModel,
-              idempotencyKey: `${this.workflowId}/replan-${replanNumber}/${attempt}`,
-              ...(correction ? { correction } : {}),
-            },
-          ],
-        );
-      },
+      (correction, attempt) =>
+        this.modelCall(() =>
+          models.replan.executeWithOptions(
+            { summary: `re-plan ${replanNumber}${attempt > 1 ? ' (re-ask)' : ''}` },
+            [
+              {
+                goal: this.input.goal,
+                ...(this.input.context !== undefined ? { context: this.input.context } : {}),
+                plan: this.state.plan,
+                justRan,
+                stepsLeftInBudget: options.maxSteps - this.state.stepsExecuted,
+                pinned: pendingPinnedDrafts(this.state.plan, this.state.pinnedStepIds).map((d) => d.id),
+                advice: this.state.advice.map((a) => a.note),
+                model: options.replannerModel,
+                idempotencyKey: `${this.workflowId}/replan-${replanNumber}/${attempt}`,
+                ...(correction ? { correction } : {}),
+              },
+            ],
+          ),
+        ),
     );
     this.state.replans = replanNumber;
     return decision;
@@ -289,22 +296,20 @@ export class PlanAndExecuteRun {
     const transcript: ChatMessage[] = [];
     try {
       for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
-        await this.checkpoint();
-        const output = await models.executorTurn.executeWithOptions(
-          { summary: `execute ${step.id}, turn ${turn}` },
-          [
+        const output = await this.modelCall(() =>
+          models.executorTurn.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
             {
               goal: this.input.goal,
               step: { id: step.id, title: step.title, instructions: step.instructions },
               dependencies,
-              transcript,
+              transcript: compactTranscript(transcript),
               advice: this.state.advice.map((a) => a.note),
               model: options.executorModel,
               turn,
               maxTurns: options.maxTurnsPerStep,
               idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}`,
             },
-          ],
+          ]),
         );
         this.recordUsage('executor', options.executorModel, output.usage);
         this.patchStep(step.id, { turns: turn });
@@ -384,6 +389,33 @@ export class PlanAndExecuteRun {
       isError: false,
       content: `A person answered: ${this.answers.get(id) ?? ''}`,
     };
+  }
+
+  /**
+   * A model call behind the pause gate. With options.onModelFailure "pause", a call that failed for good
+   * (rejected, or out of retries) pauses the run with the reason; resume retries it.
+   */
+  private async modelCall<T>(call: () => Promise<T>): Promise<T> {
+    for (;;) {
+      await this.checkpoint();
+      try {
+        return await call();
+      } catch (err) {
+        if (
+          this.input.options.onModelFailure !== 'pause' ||
+          !(err instanceof ActivityFailure) ||
+          isCancellation(err)
+        ) {
+          throw err;
+        }
+        this.state.paused = true;
+        this.event(
+          'model_failed',
+          `Paused: ${describeFailure(err)}. Fix the cause, then resume to retry the call.`,
+        );
+        this.refreshStatus();
+      }
+    }
   }
 
   /** Where pause takes effect: before each model or tool call. The call in flight finishes first. */
@@ -650,7 +682,11 @@ function truncate(text: string, max = MAX_RESULT_CHARS): string {
 
 function describeFailure(err: unknown): string {
   if (err instanceof ActivityFailure) {
-    return `${err.activityType ?? 'activity'} failed: ${err.cause?.message ?? err.message}`;
+    const attempts =
+      err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED
+        ? ` after ${err.activityType === 'runTool' ? TOOL_CALL_MAX_ATTEMPTS : MODEL_CALL_MAX_ATTEMPTS} attempts`
+        : '';
+    return `${err.activityType ?? 'activity'} failed${attempts}: ${err.cause?.message ?? err.message}`;
   }
   if (err instanceof Error) return err.message;
   return String(err);

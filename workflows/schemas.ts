@@ -49,6 +49,8 @@ export const RunOptionsSchema = z
     onApprovalTimeout: z.enum(['reject', 'approve']).default('reject'),
     /** How long an ask_human question waits for an answer; unset waits for as long as it takes. */
     questionTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /** When a model call fails for good (rejected, or out of retries): fail the run, or pause it for a person. */
+    onModelFailure: z.enum(['fail', 'pause']).default('fail'),
   })
   .strict();
 

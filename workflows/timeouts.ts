@@ -3,10 +3,11 @@ import type { ActivityOptions } from '@temporalio/workflow';
 
 /** A model call may stream for minutes; the heartbeat, not this, is what detects a dead worker. */
 export const MODEL_CALL_START_TO_CLOSE = '10 minutes';
-export const MODEL_CALL_HEARTBEAT = '30 seconds';
+export const MODEL_CALL_HEARTBEAT = '10 seconds';
 export const MODEL_CALL_MAX_ATTEMPTS = 5;
 
 export const TOOL_CALL_START_TO_CLOSE = '5 minutes';
+export const TOOL_CALL_HEARTBEAT = '10 seconds';
 export const TOOL_CALL_MAX_ATTEMPTS = 3;
 
 export const modelCallOptions: ActivityOptions = {
@@ -22,6 +23,7 @@ export const modelCallOptions: ActivityOptions = {
 
 export const toolCallOptions: ActivityOptions = {
   startToCloseTimeout: TOOL_CALL_START_TO_CLOSE,
+  heartbeatTimeout: TOOL_CALL_HEARTBEAT,
   retry: {
     initialInterval: '1 second',
     backoffCoefficient: 2,

@@ -18,6 +18,8 @@ export interface RecordedRequest extends NormalizedRequest {
   status?: number;
   /** The SDK's own retry counter header, if it sent one. */
   sdkRetryCount?: string;
+  /** The Idempotency-Key header: the same for every attempt of one logical call. */
+  idempotencyKey?: string;
   /** Whether an API key reached the server (the key itself is never recorded). */
   authenticated: boolean;
   startedAt: number;
@@ -117,6 +119,7 @@ export class FakeModelServer {
     }
     const normalized = normalizeRequest(api, body);
     const retryHeader = req.headers['x-stainless-retry-count'];
+    const idempotencyKey = req.headers['idempotency-key'];
     const record: RecordedRequest = {
       ...normalized,
       seq: ++this.seq,
@@ -124,6 +127,7 @@ export class FakeModelServer {
       body,
       authenticated: Boolean(req.headers['x-api-key'] ?? req.headers.authorization),
       ...(typeof retryHeader === 'string' ? { sdkRetryCount: retryHeader } : {}),
+      ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
       startedAt: Date.now(),
     };
     this.requests.push(record);

@@ -39,7 +39,10 @@ export class AnthropicModelClient implements ModelClient {
     }
     let message: Anthropic.Message;
     try {
-      message = await this.sdk.messages.create(params, request.signal ? { signal: request.signal } : {});
+      message = await this.sdk.messages.create(params, {
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.idempotencyKey ? { headers: { 'Idempotency-Key': request.idempotencyKey } } : {}),
+      });
     } catch (err) {
       throw classifyProviderError(err, 'Anthropic', 'ANTHROPIC');
     }

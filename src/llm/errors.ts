@@ -43,6 +43,13 @@ interface ErrorWithStatus {
 export function classifyProviderError(err: unknown, provider: string, envPrefix: string): unknown {
   if (!(err instanceof Error)) return err;
   if (err.name === 'AbortError' || err.name === 'APIUserAbortError') return err;
+  if (err instanceof SyntaxError) {
+    return new ModelCallError(
+      `${provider} sent a response that is not valid JSON (${err.message})`,
+      'retryable',
+      provider,
+    );
+  }
   const e = err as ErrorWithStatus;
   const status = typeof e.status === 'number' ? e.status : undefined;
   if (status === undefined) {

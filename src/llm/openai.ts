@@ -47,10 +47,10 @@ export class OpenAIModelClient implements ModelClient {
     }
     let completion: OpenAI.Chat.Completions.ChatCompletion;
     try {
-      completion = await this.sdk.chat.completions.create(
-        params,
-        request.signal ? { signal: request.signal } : {},
-      );
+      completion = await this.sdk.chat.completions.create(params, {
+        ...(request.signal ? { signal: request.signal } : {}),
+        ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+      });
     } catch (err) {
       throw classifyProviderError(err, 'OpenAI', 'OPENAI');
     }

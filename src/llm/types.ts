@@ -39,6 +39,8 @@ export interface ModelRequest {
   forceTool?: string;
   maxTokens: number;
   signal?: AbortSignal;
+  /** Sent as the Idempotency-Key header: stable across retries of the same call. */
+  idempotencyKey?: string;
 }
 
 export interface ModelResponse {

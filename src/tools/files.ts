@@ -34,13 +34,15 @@ export const writeFileTool = defineTool({
       content: z.string().max(MAX_WRITE_BYTES),
     })
     .strict(),
-  async run({ path: relative, content }, { workspace }) {
+  async run({ path: relative, content }, { workspace, idempotent }) {
     const file = await workspace.resolve(relative);
-    await mkdir(path.dirname(file), { recursive: true });
-    // Re-check after mkdir: a folder created on the way could not have been a symlink, but be strict.
-    await workspace.resolve(relative);
-    await writeFile(file, content, 'utf8');
-    return `Wrote ${Buffer.byteLength(content)} bytes to ${workspace.relative(file)}`;
+    return idempotent(async () => {
+      await mkdir(path.dirname(file), { recursive: true });
+      // Re-check after mkdir: the folders on the way must still lead nowhere outside.
+      await workspace.resolve(relative);
+      await writeFile(file, content, 'utf8');
+      return `Wrote ${Buffer.byteLength(content)} bytes to ${workspace.relative(file)}`;
+    });
   },
 });
 

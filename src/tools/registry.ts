@@ -4,8 +4,16 @@ import type { Workspace } from './workspace';
 
 export interface ToolContext {
   workspace: Workspace;
-  /** Stable across retries of the same call: derived from workflow id, step, turn and call id. */
+  /**
+   * Stable across retries of the same call, re-plans and continue-as-new:
+   * `<workflow id>/step-<id>/turn-<n>/call-<i>`.
+   */
   idempotencyKey: string;
+  /**
+   * Wrap a side effect in this: its result is stored under the idempotency key, and a retried call that
+   * already did the work gets the stored result instead of doing it again.
+   */
+  idempotent(work: () => Promise<string>): Promise<string>;
   signal: AbortSignal;
 }
 

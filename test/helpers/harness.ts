@@ -35,6 +35,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   tools?: ToolRegistry;
+  /** The SDKs' HTTP timeout per model call (default 30 s). */
+  modelTimeoutMs?: number;
   extraServerArgs?: string[];
 }
 
@@ -60,7 +62,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const workspaceRoot = mkdtempSync(path.join(os.tmpdir(), 'pe-ws-'));
   const taskQueue = `tq-${process.pid}-${Date.now()}`;
   const config: AppConfig = {
-    providers: { anthropicBaseUrl: url, openaiBaseUrl: `${url}/v1`, timeoutMs: 30_000 },
+    providers: {
+      anthropicBaseUrl: url,
+      openaiBaseUrl: `${url}/v1`,
+      timeoutMs: options.modelTimeoutMs ?? 30_000,
+    },
     models: {
       planner: 'anthropic:planner-big',
       executor: 'anthropic:executor-small',
