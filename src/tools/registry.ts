@@ -13,7 +13,7 @@ export interface ToolContext {
    * Wrap a side effect in this: its result is stored under the idempotency key, and a retried call that
    * already did the work gets the stored result instead of doing it again.
    */
-  idempotent(work: () => Promise<string>): Promise<string>;
+  idempotent: (work: () => Promise<string>) => Promise<string>;
   signal: AbortSignal;
 }
 
