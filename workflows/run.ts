@@ -1,5 +1,8 @@
 import {
   ActivityFailure,
+  allHandlersFinished,
+  ContinueAsNew,
+  continueAsNew,
   ApplicationFailure,
   CancellationScope,
   condition,
@@ -18,6 +21,7 @@ import type {
 } from '../activities';
 import type { ControlAck, EditPlanSchema, PlanView } from './messages';
 import { ASK_HUMAN_TOOL, AskHumanInputSchema } from './messages';
+import type { planAndExecute } from './planAndExecute';
 import {
   createPlan,
   findPlanProblems,
@@ -67,14 +71,25 @@ export class PlanAndExecuteRun {
   private readonly answers = new Map<string, string>();
   private questionCount = 0;
 
+  /** Steps executed when this run (this link of the continue-as-new chain) began. */
+  private readonly stepsAtStart: number;
+
   constructor(private readonly input: ResolvedRunInput) {
     this.state = initialState(input, now());
+    const carried = input.continuation;
+    if (carried) {
+      const { questionCount, ...state } = carried;
+      Object.assign(this.state, state);
+      this.questionCount = questionCount;
+    }
+    this.stepsAtStart = this.state.stepsExecuted;
   }
 
   async execute(): Promise<RunResult> {
     try {
       return await this.scope.run(() => this.main());
     } catch (err) {
+      if (err instanceof ContinueAsNew) throw err;
       if (isCancellation(err)) {
         if (this.cancelRequest) {
           const why = this.cancelRequest.reason ? `: ${this.cancelRequest.reason}` : '';
@@ -101,6 +116,13 @@ export class PlanAndExecuteRun {
   // ---- the run ------------------------------------------------------------------------------------
 
   private async main(): Promise<RunResult> {
+    if (this.input.continuation) {
+      this.event(
+        'continued',
+        `Continued as new (${this.state.continuedAsNew}); plan v${this.state.plan.version} carried over.`,
+      );
+      return this.loop();
+    }
     await this.plan();
     if (this.input.options.requireApproval) {
       const rejected = await this.awaitApproval();
@@ -167,6 +189,7 @@ export class PlanAndExecuteRun {
     for (;;) {
       const budget = options.maxSteps - this.state.stepsExecuted;
       await this.checkpoint();
+      if (this.shouldContinueAsNew()) await this.continueAsNew();
       const ready = readySteps(this.state.plan);
       if (ready.length > 0 && budget <= 0) {
         return this.end(
@@ -389,6 +412,46 @@ export class PlanAndExecuteRun {
       isError: false,
       content: `A person answered: ${this.answers.get(id) ?? ''}`,
     };
+  }
+
+  private shouldContinueAsNew(): boolean {
+    const after = this.input.options.continueAsNewAfterSteps;
+    const stepsThisRun = this.state.stepsExecuted - this.stepsAtStart;
+    if (stepsThisRun === 0) return false; // always make progress before handing over
+    return workflowInfo().continueAsNewSuggested || (after !== undefined && stepsThisRun >= after);
+  }
+
+  /**
+   * Hand the whole state to a fresh run with a short history. Only called between batches: no step runs,
+   * no question or approval is pending. Handlers are drained first so no update is cut off.
+   */
+  private async continueAsNew(): Promise<never> {
+    const next = this.state.continuedAsNew + 1;
+    this.event(
+      'continuing_as_new',
+      `History is long (${workflowInfo().historyLength} events); continuing as new (${next}).`,
+    );
+    await condition(allHandlersFinished);
+    const s = this.state;
+    return continueAsNew<typeof planAndExecute>({
+      goal: this.input.goal,
+      ...(this.input.context !== undefined ? { context: this.input.context } : {}),
+      options: this.input.options,
+      continuation: {
+        plan: s.plan,
+        stepsExecuted: s.stepsExecuted,
+        replans: s.replans,
+        usage: s.usage,
+        events: s.events,
+        advice: s.advice,
+        pinnedStepIds: s.pinnedStepIds,
+        humanRemovedStepIds: s.humanRemovedStepIds,
+        paused: s.paused,
+        questionCount: this.questionCount,
+        startedAt: s.startedAt,
+        continuedAsNew: next,
+      },
+    });
   }
 
   /**

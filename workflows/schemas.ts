@@ -3,6 +3,10 @@
  * outputs the planner and re-planner must produce. Shared by the workflow, the activities and the client.
  */
 import { z } from 'zod';
+import { ContinuationSchema } from './continuation';
+import { LIMITS, StepDraftSchema } from './step-schema';
+
+export { LIMITS, StepDraftSchema, StepIdSchema, type StepDraft } from './step-schema';
 
 export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-6';
 export const DEFAULT_EXECUTOR_MODEL = 'anthropic:claude-haiku-4-5';
@@ -17,20 +21,6 @@ export const ModelSpecSchema = z
     /^(anthropic|openai):\S+$/,
     'must be "provider:model" with provider anthropic or openai, e.g. "anthropic:claude-sonnet-4-6" or "openai:gpt-4o-mini"',
   );
-
-export const LIMITS = {
-  goalChars: 8_000,
-  contextChars: 32_000,
-  stepTitleChars: 200,
-  stepInstructionsChars: 4_000,
-  stepsPerPlan: 50,
-  dependsOnPerStep: 20,
-  maxSteps: 1_000,
-  maxReplans: 1_000,
-  maxTurnsPerStep: 50,
-  maxParallelSteps: 16,
-  maxWaitSeconds: 90 * 24 * 3600,
-} as const;
 
 export const RunOptionsSchema = z
   .object({
@@ -51,6 +41,11 @@ export const RunOptionsSchema = z
     questionTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
     /** When a model call fails for good (rejected, or out of retries): fail the run, or pause it for a person. */
     onModelFailure: z.enum(['fail', 'pause']).default('fail'),
+    /**
+     * Continue as new after this many steps in one run, besides whenever Temporal suggests it (history
+     * near 4,096 events or 4 MB). Unset: only when Temporal suggests it.
+     */
+    continueAsNewAfterSteps: z.number().int().min(1).max(LIMITS.maxSteps).optional(),
   })
   .strict();
 
@@ -59,6 +54,8 @@ export const RunInputSchema = z
     goal: z.string().trim().min(1, 'must not be empty').max(LIMITS.goalChars),
     context: z.string().max(LIMITS.contextChars).optional(),
     options: RunOptionsSchema.prefault({}),
+    /** Set by the workflow itself when it continues as new; never by callers. */
+    continuation: ContinuationSchema.optional(),
   })
   .strict();
 
@@ -67,23 +64,6 @@ export type RunInput = z.input<typeof RunInputSchema>;
 /** What the workflow works with: defaults filled in. */
 export type ResolvedRunInput = z.output<typeof RunInputSchema>;
 export type RunOptions = z.output<typeof RunOptionsSchema>;
-
-export const StepIdSchema = z
-  .string()
-  .regex(
-    /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/,
-    'must be 1-40 letters, digits, "_" or "-", starting alphanumeric',
-  );
-
-export const StepDraftSchema = z
-  .object({
-    id: StepIdSchema,
-    title: z.string().trim().min(1).max(LIMITS.stepTitleChars),
-    instructions: z.string().trim().min(1).max(LIMITS.stepInstructionsChars),
-    dependsOn: z.array(StepIdSchema).max(LIMITS.dependsOnPerStep),
-  })
-  .strict();
-export type StepDraft = z.output<typeof StepDraftSchema>;
 
 export const PlannerOutputSchema = z
   .object({

@@ -98,6 +98,8 @@ export interface RunState {
   humanRemovedStepIds: string[];
   stepsExecuted: number;
   replans: number;
+  /** How many times this run has continued as new (each time with a fresh, short history). */
+  continuedAsNew: number;
   usage: UsageEntry[];
   events: RunEvent[];
   answer?: string;
@@ -131,6 +133,7 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     humanRemovedStepIds: [],
     stepsExecuted: 0,
     replans: 0,
+    continuedAsNew: 0,
     usage: [],
     events: [],
     startedAt: now,
