@@ -3,6 +3,7 @@
  * Completions API, answering from a scripted scenario, recording every request, injecting faults on cue.
  * The real SDKs talk to it through ANTHROPIC_BASE_URL / OPENAI_BASE_URL.
  */
+import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeZodError } from '../../workflows/schemas';
@@ -32,7 +33,11 @@ interface RuleState {
   used: number;
 }
 
-export class FakeModelServer {
+/**
+ * Emits 'request' (a request was recorded and matched, before any delay) and 'response' (its answer was
+ * written), each with the RecordedRequest, synchronously: a test can act at exactly that moment.
+ */
+export class FakeModelServer extends EventEmitter {
   private server?: http.Server;
   private rules: RuleState[] = [];
   readonly requests: RecordedRequest[] = [];
@@ -40,6 +45,7 @@ export class FakeModelServer {
   private readonly sockets = new Set<import('node:net').Socket>();
 
   constructor(scenario?: Scenario) {
+    super();
     if (scenario) this.setScenario(scenario);
   }
 
@@ -149,6 +155,7 @@ export class FakeModelServer {
     }
     match.used += 1;
     record.rule = match.label;
+    this.emit('request', record);
     const { rule } = match;
     if (rule.delayMs > 0) {
       const aborted = await delayUnlessClosed(rule.delayMs, req);
@@ -185,6 +192,7 @@ export class FakeModelServer {
     record.status = status;
     record.endedAt = Date.now();
     sendJson(res, status, body);
+    this.emit('response', record);
   }
 }
 

@@ -1,0 +1,70 @@
+/**
+ * The worker the crash drills start in its own process (and kill with SIGKILL). The built-in tools plus
+ * `slow_write`, a side-effecting tool that takes its time, so a drill can kill the worker in the middle
+ * of a tool call. It logs "start <key>" and "done <key>" to DRILL_LOG, which is how a drill sees whether
+ * the work of a call was done once or twice.
+ */
+import { appendFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { NativeConnection, Runtime } from '@temporalio/worker';
+import { z } from 'zod';
+import { loadConfig } from '../../src/config';
+import { loadTemporalSettings } from '../../src/config/temporal';
+import { builtInTools, defineTool } from '../../src/tools';
+import { createWorker } from '../../src/worker/create-worker';
+
+const drillLog = process.env.DRILL_LOG ?? '/dev/null';
+
+export const slowWriteTool = defineTool({
+  name: 'slow_write',
+  description: 'Write a file, slowly.',
+  input: z
+    .object({ path: z.string(), content: z.string(), delayMs: z.number().int().min(0).max(60_000) })
+    .strict(),
+  async run({ path: relative, content, delayMs }, { workspace, idempotencyKey, idempotent, signal }) {
+    const file = await workspace.resolve(relative);
+    return idempotent(async () => {
+      appendFileSync(drillLog, `${Date.now()} start ${idempotencyKey}\n`);
+      await new Promise((resolve, reject) => {
+        const timer = setTimeout(resolve, delayMs);
+        signal.addEventListener('abort', () => {
+          clearTimeout(timer);
+          reject(new Error('cancelled'));
+        });
+      });
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(file, content);
+      appendFileSync(drillLog, `${Date.now()} done ${idempotencyKey}\n`);
+      return `Wrote ${content.length} bytes to ${relative}`;
+    });
+  },
+});
+
+async function run(): Promise<void> {
+  Runtime.install({
+    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
+  });
+  const config = loadConfig();
+  const temporal = loadTemporalSettings();
+  const connection = await NativeConnection.connect(temporal.connectionOptions);
+  const bundle = process.env.PE_WORKFLOW_BUNDLE;
+  try {
+    const worker = await createWorker({
+      connection,
+      namespace: temporal.namespace,
+      config,
+      tools: builtInTools().register(slowWriteTool),
+      ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+    });
+    console.log('drill worker ready');
+    await worker.run();
+  } finally {
+    await connection.close();
+  }
+}
+
+run().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
