@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { workspaceDirName } from '../src/tools';
 import { getStateQuery } from '../workflows/messages';
-import { startHarness, type Harness } from './helpers/harness';
+import { startHarness, TEST_ANTHROPIC_KEY, TEST_OPENAI_KEY, type Harness } from './helpers/harness';
 import { failureOf } from './helpers/failures';
 import { recordHistory } from './helpers/histories';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
@@ -84,6 +84,13 @@ describe.each([
       'planner-big',
     ]);
     expect(h.fake.unusedRules()).toEqual([]);
+
+    // The worker's key reached the model server, and never the workflow's history.
+    expect(requests.every((r) => r.authenticated)).toBe(true);
+    const history = JSON.stringify(await handle.fetchHistory());
+    expect(history).not.toContain(TEST_ANTHROPIC_KEY);
+    expect(history).not.toContain(TEST_OPENAI_KEY);
+    expect(history).not.toContain('SECRET');
 
     // Usage is kept per role and model, in the result and the state alike.
     expect(result.usage.map((u) => [u.role, u.model, u.calls])).toEqual([

@@ -10,7 +10,20 @@ import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
 import { Runtime, Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from './helpers/histories';
 
-const EXPECTED = ['approved', 'asked', 'cancelled', 'edited', 'plain', 'signalled'];
+const EXPECTED = [
+  'approved',
+  'asked',
+  'cancelled',
+  'continued-as-new',
+  'crashed-0',
+  'crashed-1',
+  'crashed-2',
+  'crashed-3',
+  'edited',
+  'plain',
+  'server-restarted',
+  'signalled',
+];
 
 describe('replay of recorded histories', () => {
   beforeAll(() => {

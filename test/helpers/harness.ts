@@ -19,6 +19,9 @@ import type { RunInput } from '../../workflows/schemas';
 
 let runtimeInstalled = false;
 
+export const TEST_ANTHROPIC_KEY = 'sk-ant-test-SECRET-4f9a';
+export const TEST_OPENAI_KEY = 'sk-openai-test-SECRET-7c2e';
+
 export interface Harness {
   env: TestWorkflowEnvironment;
   fake: FakeModelServer;
@@ -65,6 +68,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     providers: {
       anthropicBaseUrl: url,
       openaiBaseUrl: `${url}/v1`,
+      // Keys the tests look for in history to prove they never get there.
+      anthropicApiKey: TEST_ANTHROPIC_KEY,
+      openaiApiKey: TEST_OPENAI_KEY,
       timeoutMs: options.modelTimeoutMs ?? 30_000,
     },
     models: {
