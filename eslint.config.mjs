@@ -80,7 +80,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {
-    files: ['**/*.mjs', 'jest.config.ts'],
+    files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

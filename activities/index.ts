@@ -89,11 +89,11 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async executorTurn(input: ExecutorTurnInput): Promise<ExecutorTurnOutput> {
-      const { client, model } = deps.models.forSpec(input.model);
       const finalTurn = input.turn >= input.maxTurns;
       const brief =
         executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
       try {
+        const { client, model } = deps.models.forSpec(input.model);
         const response = await withHeartbeat((signal) =>
           client.complete({
             model,

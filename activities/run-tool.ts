@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Context } from '@temporalio/activity';
 import type { ToolRegistry } from '../src/tools';
-import { once, ToolResultStore, Workspace } from '../src/tools';
+import { callFingerprint, once, ToolResultStore, Workspace } from '../src/tools';
 import { ASK_HUMAN_TOOL } from '../workflows/messages';
 import { withHeartbeat } from './heartbeat';
 import type { RunToolInput, ToolResult } from './types';
@@ -43,7 +43,7 @@ export async function runTool(
       {
         workspace,
         idempotencyKey: input.idempotencyKey,
-        idempotent: (work) => once(store, input.idempotencyKey, work),
+        idempotent: (work) => once(store, input.idempotencyKey, work, callFingerprint(call.name, call.input)),
         signal,
       },
       call.id,

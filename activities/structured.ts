@@ -24,7 +24,13 @@ export async function callForStructured<T>(
   clients: ModelClients,
   call: StructuredCall<T>,
 ): Promise<StructuredOutcome<T>> {
-  const { client, model } = clients.forSpec(call.modelSpec);
+  let resolved;
+  try {
+    resolved = clients.forSpec(call.modelSpec);
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
+  const { client, model } = resolved;
   const request: Omit<ModelRequest, 'signal'> = {
     model,
     system: call.system,

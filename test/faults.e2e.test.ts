@@ -186,8 +186,9 @@ describe('model fault matrix', () => {
     expect(result.answer).toBe('recovered');
     expect(plannerRequests()).toHaveLength(attempts);
     // Every attempt of the one logical call carried the same idempotency key.
+    const { runId } = await handle.describe();
     expect(new Set(plannerRequests().map((r) => r.idempotencyKey))).toEqual(
-      new Set([`${handle.workflowId}/plan/1`]),
+      new Set([`${handle.workflowId}@${runId}/plan/1`]),
     );
   });
 

@@ -34,12 +34,18 @@ function longScenario(): Scenario {
       match: { forcedTool: 'submit_replan', contains: `Steps just run: s${i}\n` },
     });
   }
-  rules.push({ ...finishRule(`all ${STEPS} steps done`), match: { forcedTool: 'submit_replan', contains: `Steps just run: s${STEPS}\n` } });
+  rules.push({
+    ...finishRule(`all ${STEPS} steps done`),
+    match: { forcedTool: 'submit_replan', contains: `Steps just run: s${STEPS}\n` },
+  });
   return { rules };
 }
 
 it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering queries and keeping signals`, async () => {
-  const handle = await h.start({ goal: 'A very long run', options: { maxSteps: STEPS + 10, maxReplans: STEPS + 10 } }, longScenario());
+  const handle = await h.start(
+    { goal: 'A very long run', options: { maxSteps: STEPS + 10, maxReplans: STEPS + 10 } },
+    longScenario(),
+  );
 
   // Signals and queries all through the run, across the hand-overs.
   let signalsSent = 0;
@@ -73,7 +79,9 @@ it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering
   const state = await handle.query(getStateQuery);
   expect(state.continuedAsNew).toBeGreaterThanOrEqual(3);
   // Every signal reached the run, whichever link of the chain was current when it was sent.
-  expect(state.advice.map((a) => a.note)).toEqual(Array.from({ length: signalsSent }, (_, i) => `note ${i + 1}`));
+  expect(state.advice.map((a) => a.note)).toEqual(
+    Array.from({ length: signalsSent }, (_, i) => `note ${i + 1}`),
+  );
   expect(queryFailures).toBe(0);
   expect(queriesAnswered).toBeGreaterThan(5);
 
@@ -87,5 +95,9 @@ it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering
   console.log(
     `long run: ${STEPS} steps, ${runs.length} runs, longest history ${Math.max(...runs.map((r) => r.historyLength))} events (suggest at ${SUGGEST_AT}), ${signalsSent} signals kept, ${queriesAnswered} queries answered`,
   );
-  await recordHistory(h.env.client.workflow.getHandle(handle.workflowId, runs.at(-1)?.runId), 'continued-as-new', h.env.address);
+  await recordHistory(
+    h.env.client.workflow.getHandle(handle.workflowId, runs.at(-1)?.runId),
+    'continued-as-new',
+    h.env.address,
+  );
 }, 300_000);

@@ -1,7 +1,23 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { builtInTools, once, ToolResultStore, Workspace } from '../src/tools';
+import {
+  builtInTools,
+  callFingerprint,
+  once,
+  ToolResultStore,
+  Workspace,
+  workspaceDirName,
+} from '../src/tools';
 
 describe('workspace and file tools', () => {
   let root: string;
@@ -79,6 +95,43 @@ describe('workspace and file tools', () => {
     expect((await write('wf/1/step-b/turn-1/call-0', 'second')).content).toBe('Wrote 6 bytes to out.txt');
     expect(readFileSync(path.join(workspace.root, 'out.txt'), 'utf8')).toBe('second');
     expect(readdirSync(root)).toEqual(expect.arrayContaining(['.tool-results', 'wf_1']));
+  });
+
+  it('names workspaces so that no workflow id reaches the root or its parent', async () => {
+    expect(workspaceDirName('..')).toBe('__');
+    expect(workspaceDirName('.')).toBe('_');
+    expect(workspaceDirName('../etc')).toBe('___etc');
+    const ws = await Workspace.open(root, '..');
+    expect(path.dirname(ws.root)).toBe(realpathSync(root));
+  });
+
+  it('refuses a write through a symlink whose target does not exist yet', async () => {
+    const workspace = await Workspace.open(root, 'wf/1');
+    symlinkSync(path.join(outside, 'created.txt'), path.join(workspace.root, 'dangling'));
+    const result = await call('write_file', { path: 'dangling', content: 'x' });
+    expect(result).toMatchObject({
+      isError: true,
+      content: expect.stringContaining('symlink to a missing target'),
+    });
+    expect(existsSync(path.join(outside, 'created.txt'))).toBe(false);
+  });
+
+  it('reads long files piece by piece', async () => {
+    await call('write_file', { path: 'long.txt', content: 'a'.repeat(30_000) + 'TAIL' });
+    const first = await call('read_file', { path: 'long.txt' });
+    expect(first.content.endsWith('[characters 0-30000 of 30004; continue with offset 30000]')).toBe(true);
+    expect((await call('read_file', { path: 'long.txt', offset: 30_000 })).content).toBe(
+      'TAIL\n[characters 30000-30004 of 30004]',
+    );
+  });
+
+  it('runs a call again when the same key comes with a different input', async () => {
+    const store = await ToolResultStore.open(root, 'wf/2');
+    let runs = 0;
+    const work = () => Promise.resolve(`run ${++runs}`);
+    expect(await once(store, 'k', work, callFingerprint('write_file', { content: 'a' }))).toBe('run 1');
+    expect(await once(store, 'k', work, callFingerprint('write_file', { content: 'a' }))).toBe('run 1');
+    expect(await once(store, 'k', work, callFingerprint('write_file', { content: 'b' }))).toBe('run 2');
   });
 
   it('returns bad input and unknown tools to the model as errors', async () => {

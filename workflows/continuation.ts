@@ -43,8 +43,16 @@ export const ContinuationSchema = z.object({
     }),
   ),
   events: z.array(
-    z.object({ at: z.string(), kind: z.string(), message: z.string(), stepId: z.string().optional() }),
+    z.object({
+      // Defaults keep continuations written before these fields existed valid (replay-safe).
+      seq: z.number().int().min(0).default(0),
+      at: z.string(),
+      kind: z.string(),
+      message: z.string(),
+      stepId: z.string().optional(),
+    }),
   ),
+  eventsTotal: z.number().int().min(0).default(0),
   advice: z.array(z.object({ at: z.string(), note: z.string() })),
   pinnedStepIds: z.array(z.string()),
   humanRemovedStepIds: z.array(z.string()),

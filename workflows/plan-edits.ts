@@ -20,8 +20,6 @@ export interface EditOutcome {
   removed: string[];
 }
 
-const MAX_PLAN_STEPS = 200;
-
 export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at: string): EditOutcome {
   let steps = plan.steps.map((s) => ({ ...s, dependsOn: [...s.dependsOn] }));
   const version = plan.version + 1;
@@ -175,10 +173,6 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
 
 /** Rules every plan must keep after an edit: unique ids, known and usable dependencies, no cycles, bounded size. */
 function checkPlan(steps: PlanStep[]): void {
-  if (steps.length > MAX_PLAN_STEPS)
-    throw new PlanEditError(
-      `the plan would have ${steps.length} steps; at most ${MAX_PLAN_STEPS} are allowed`,
-    );
   if (steps.filter((s) => s.status === 'pending').length > LIMITS.stepsPerPlan) {
     throw new PlanEditError(`the plan would have more than ${LIMITS.stepsPerPlan} pending steps`);
   }

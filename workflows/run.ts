@@ -63,7 +63,11 @@ type Phase = Exclude<RunStatus, 'paused' | 'waiting_for_human' | 'completed' | '
  */
 export class PlanAndExecuteRun {
   readonly state: RunState;
-  private readonly workflowId = workflowInfo().workflowId;
+  /**
+   * Prefix of every idempotency key: the workflow id and its first run's id, the same on every retry and
+   * across continue-as-new, and different for a new run that reuses the workflow id.
+   */
+  private readonly keyPrefix = `${workflowInfo().workflowId}@${workflowInfo().firstExecutionRunId}`;
   private readonly scope = new CancellationScope();
   private phase: Phase = 'planning';
   private approval?: { approved: true } | { approved: false; reason: string };
@@ -117,6 +121,7 @@ export class PlanAndExecuteRun {
 
   private async main(): Promise<RunResult> {
     if (this.input.continuation) {
+      this.setPhase('executing');
       this.event(
         'continued',
         `Continued as new (${this.state.continuedAsNew}); plan v${this.state.plan.version} carried over.`,
@@ -144,7 +149,7 @@ export class PlanAndExecuteRun {
               goal: this.input.goal,
               ...(this.input.context !== undefined ? { context: this.input.context } : {}),
               model: options.plannerModel,
-              idempotencyKey: `${this.workflowId}/plan/${attempt}`,
+              idempotencyKey: `${this.keyPrefix}/plan/${attempt}`,
               ...(correction ? { correction } : {}),
             },
           ]),
@@ -168,6 +173,7 @@ export class PlanAndExecuteRun {
         : await condition(() => this.approval !== undefined, approvalTimeoutSeconds * 1_000);
     if (!decided) {
       if (onApprovalTimeout === 'approve') {
+        this.approval = { approved: true };
         this.event(
           'approved',
           `No answer within ${approvalTimeoutSeconds} s; approved as options.onApprovalTimeout says.`,
@@ -276,7 +282,7 @@ export class PlanAndExecuteRun {
                 pinned: pendingPinnedDrafts(this.state.plan, this.state.pinnedStepIds).map((d) => d.id),
                 advice: this.state.advice.map((a) => a.note),
                 model: options.replannerModel,
-                idempotencyKey: `${this.workflowId}/replan-${replanNumber}/${attempt}`,
+                idempotencyKey: `${this.keyPrefix}/replan-${replanNumber}/${attempt}`,
                 ...(correction ? { correction } : {}),
               },
             ],
@@ -330,7 +336,7 @@ export class PlanAndExecuteRun {
               model: options.executorModel,
               turn,
               maxTurns: options.maxTurnsPerStep,
-              idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}`,
+              idempotencyKey: `${this.keyPrefix}/step-${step.id}/turn-${turn}`,
             },
           ]),
         );
@@ -353,7 +359,7 @@ export class PlanAndExecuteRun {
                   {
                     call,
                     stepId: step.id,
-                    idempotencyKey: `${this.workflowId}/step-${step.id}/turn-${turn}/call-${index}`,
+                    idempotencyKey: `${this.keyPrefix}/step-${step.id}/turn-${turn}/call-${index}`,
                   },
                 ]);
           results.push(result);
@@ -443,6 +449,7 @@ export class PlanAndExecuteRun {
         replans: s.replans,
         usage: s.usage,
         events: s.events,
+        eventsTotal: s.eventsTotal,
         advice: s.advice,
         pinnedStepIds: s.pinnedStepIds,
         humanRemovedStepIds: s.humanRemovedStepIds,
@@ -705,7 +712,14 @@ export class PlanAndExecuteRun {
   }
 
   private event(kind: string, message: string, stepId?: string): void {
-    this.state.events.push({ at: now(), kind, message, ...(stepId !== undefined ? { stepId } : {}) });
+    this.state.eventsTotal += 1;
+    this.state.events.push({
+      seq: this.state.eventsTotal,
+      at: now(),
+      kind,
+      message,
+      ...(stepId !== undefined ? { stepId } : {}),
+    });
     if (this.state.events.length > MAX_EVENTS)
       this.state.events.splice(0, this.state.events.length - MAX_EVENTS);
   }

@@ -74,6 +74,8 @@ export interface AdviceNote {
 }
 
 export interface RunEvent {
+  /** 1, 2, 3, ... over the whole run: the log keeps only the latest events, the numbers keep counting. */
+  seq: number;
   at: string;
   kind: string;
   message: string;
@@ -102,6 +104,7 @@ export interface RunState {
   continuedAsNew: number;
   usage: UsageEntry[];
   events: RunEvent[];
+  eventsTotal: number;
   answer?: string;
   endReason?: EndReason;
   endMessage?: string;
@@ -136,6 +139,7 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     continuedAsNew: 0,
     usage: [],
     events: [],
+    eventsTotal: 0,
     startedAt: now,
     updatedAt: now,
   };

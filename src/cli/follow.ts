@@ -12,13 +12,15 @@ export async function followRun<T>(
   onEvent: (event: RunEvent) => void,
   everyMs = 500,
 ): Promise<T> {
-  let seen = 0;
+  let lastSeq = 0;
   let finished = false;
   const poll = async (): Promise<void> => {
     try {
       const state = await handle.query(getStateQuery);
-      for (const event of state.events.slice(seen)) onEvent(event);
-      seen = state.events.length;
+      for (const event of state.events) {
+        if (event.seq > lastSeq) onEvent(event);
+      }
+      lastSeq = state.events.at(-1)?.seq ?? lastSeq;
     } catch {
       // The next poll will try again.
     }

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { defineTool } from './registry';
 
-const MAX_READ_BYTES = 100_000;
+/** Under the 32,000-character bound on tool results kept in history, so a piece is never cut. */
+const MAX_READ_CHARS = 30_000;
 const MAX_WRITE_BYTES = 1_000_000;
 const MAX_LIST_ENTRIES = 500;
 
@@ -15,13 +16,28 @@ const RelativePath = z
 
 export const readFileTool = defineTool({
   name: 'read_file',
-  description: `Read a UTF-8 text file from the run workspace. Returns at most ${MAX_READ_BYTES} bytes.`,
-  input: z.object({ path: RelativePath }).strict(),
-  async run({ path: relative }, { workspace }) {
+  description: `Read a UTF-8 text file from the run workspace: at most ${MAX_READ_CHARS} characters from \`offset\` (default 0); read long files piece by piece.`,
+  input: z
+    .object({
+      path: RelativePath,
+      offset: z.number().int().min(0).default(0).describe('First character to return'),
+      length: z
+        .number()
+        .int()
+        .min(1)
+        .max(MAX_READ_CHARS)
+        .default(MAX_READ_CHARS)
+        .describe('How many characters to return at most'),
+    })
+    .strict(),
+  async run({ path: relative, offset, length }, { workspace }) {
     const file = await workspace.resolve(relative);
-    const content = await readFile(file);
-    if (content.length <= MAX_READ_BYTES) return content.toString('utf8');
-    return `${content.subarray(0, MAX_READ_BYTES).toString('utf8')}\n[... truncated: file has ${content.length} bytes]`;
+    const content = await readFile(file, 'utf8');
+    const piece = content.slice(offset, offset + length);
+    const end = offset + piece.length;
+    if (offset === 0 && end >= content.length) return piece;
+    const more = end < content.length ? `; continue with offset ${end}` : '';
+    return `${piece}\n[characters ${offset}-${end} of ${content.length}${more}]`;
   },
 });
 

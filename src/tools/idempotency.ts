@@ -16,20 +16,25 @@ export class ToolResultStore {
     return new ToolResultStore(dir);
   }
 
-  async get(key: string): Promise<string | undefined> {
+  /** The stored result of `key`, if the call that stored it had the same input (`fingerprint`). */
+  async get(key: string, fingerprint = ''): Promise<string | undefined> {
     try {
-      const stored = JSON.parse(await readFile(this.file(key), 'utf8')) as { key: string; result: string };
-      return stored.key === key ? stored.result : undefined;
+      const stored = JSON.parse(await readFile(this.file(key), 'utf8')) as {
+        key: string;
+        fingerprint?: string;
+        result: string;
+      };
+      return stored.key === key && (stored.fingerprint ?? '') === fingerprint ? stored.result : undefined;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
     }
   }
 
-  async put(key: string, result: string): Promise<void> {
+  async put(key: string, result: string, fingerprint = ''): Promise<void> {
     const file = this.file(key);
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify({ key, result }));
+    await writeFile(temp, JSON.stringify({ key, fingerprint, result }));
     await rename(temp, file); // atomic: a crash leaves either no result or the whole one
   }
 
@@ -39,17 +44,26 @@ export class ToolResultStore {
 }
 
 /**
- * Run a side effect at most once per idempotency key: a retry of a call that already finished its work
+ * Run a side effect at most once per idempotency key (and input): a retry of a call that already finished its work
  * gets the stored result back instead of doing the work again.
  */
 export async function once(
   store: ToolResultStore,
   key: string,
   work: () => Promise<string>,
+  fingerprint = '',
 ): Promise<string> {
-  const stored = await store.get(key);
+  const stored = await store.get(key, fingerprint);
   if (stored !== undefined) return stored;
   const result = await work();
-  await store.put(key, result);
+  await store.put(key, result, fingerprint);
   return result;
+}
+
+/** A short hash of a tool call's name and input: a stored result counts only for the same call. */
+export function callFingerprint(name: string, input: unknown): string {
+  return createHash('sha256')
+    .update(`${name}\0${JSON.stringify(input ?? null)}`)
+    .digest('hex')
+    .slice(0, 32);
 }

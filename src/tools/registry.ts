@@ -57,7 +57,10 @@ export class ToolRegistry {
   /** The tool list the model sees: names, descriptions and JSON schemas made from the zod schemas. */
   specs(): ToolSpec[] {
     return [...this.tools.values()].map((tool) => {
-      const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input) as Record<string, unknown>;
+      const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
+        string,
+        unknown
+      >;
       return { name: tool.name, description: tool.description, inputSchema: schema };
     });
   }

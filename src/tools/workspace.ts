@@ -1,4 +1,4 @@
-import { mkdir, realpath } from 'node:fs/promises';
+import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
 /** A tool asked for a path it may not use. Goes back to the model as an error result. */
@@ -8,7 +8,12 @@ export class WorkspacePathError extends Error {
 
 /** Folder name for a run's workspace: the workflow id with anything unsafe replaced. */
 export function workspaceDirName(workflowId: string): string {
-  return workflowId.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 200) || 'run';
+  // Leading dots go too: a workflow id of "." or ".." must not name the root or its parent.
+  const name = workflowId
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
+    .slice(0, 200);
+  return name || 'run';
 }
 
 /**
@@ -20,6 +25,8 @@ export class Workspace {
 
   static async open(rootDir: string, workflowId: string): Promise<Workspace> {
     const dir = path.resolve(rootDir, workspaceDirName(workflowId));
+    if (path.dirname(dir) !== path.resolve(rootDir))
+      throw new WorkspacePathError(`Bad workspace name for "${workflowId}"`);
     await mkdir(dir, { recursive: true });
     return new Workspace(await realpath(dir));
   }
@@ -62,10 +69,24 @@ async function realpathOfNearestExisting(target: string): Promise<string> {
       return path.join(await realpath(current), ...missing.reverse());
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      // A symlink whose target does not exist yet: writing through it would create the target, wherever it is.
+      if (await isSymlink(current)) {
+        throw new WorkspacePathError(
+          `Path "${path.basename(current)}" is a symlink to a missing target; refused.`,
+        );
+      }
       const parent = path.dirname(current);
       if (parent === current) throw err;
       missing.push(path.basename(current));
       current = parent;
     }
+  }
+}
+
+async function isSymlink(file: string): Promise<boolean> {
+  try {
+    return (await lstat(file)).isSymbolicLink();
+  } catch {
+    return false;
   }
 }

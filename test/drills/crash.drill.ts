@@ -151,11 +151,11 @@ const figures: {
 }[] = [];
 
 const requestsOf = (wf: string): RecordedRequest[] =>
-  fake.requests.filter((r) => r.idempotencyKey?.startsWith(`${wf}/`));
+  fake.requests.filter((r) => r.idempotencyKey?.startsWith(`${wf}@`));
 const logLines = (wf: string): { at: number; kind: string; key: string }[] =>
   (existsSync(drillLog) ? readFileSync(drillLog, 'utf8') : '')
     .split('\n')
-    .filter((l) => l.includes(` ${wf}/`))
+    .filter((l) => l.includes(` ${wf}@`))
     .map((l) => {
       const [at, kind, key] = l.split(' ');
       return { at: Number(at), kind: kind ?? '', key: key ?? '' };
@@ -167,7 +167,7 @@ const onModelEvent =
   (wf: string, killNow: () => void): Promise<Hit> =>
     new Promise((resolve) => {
       const listener = (r: RecordedRequest): void => {
-        if (r.rule !== rule || !r.idempotencyKey?.startsWith(`${wf}/`)) return;
+        if (r.rule !== rule || !r.idempotencyKey?.startsWith(`${wf}@`)) return;
         killNow();
         fake.off(event, listener);
         resolve({ ...(r.idempotencyKey ? { modelKey: r.idempotencyKey } : {}) });
