@@ -2,18 +2,14 @@
  * `npm run agent -- <command>`: start, inspect and steer runs on the server named by the TEMPORAL_*
  * variables. Every control is sent as a Temporal Update, so a refusal comes back at once with its reason.
  */
-import {
-  WorkflowFailedError,
-  WorkflowNotFoundError,
-  WorkflowUpdateFailedError,
-  type WorkflowHandle,
-} from '@temporalio/client';
-import { ConfigError, loadConfig } from '../config';
+import type { WorkflowHandle } from '@temporalio/client';
+import { loadConfig } from '../config';
 import { workflowUiUrl } from '../config/temporal';
 import { planAndExecute } from '../../workflows';
 import * as m from '../../workflows/messages';
 import { connectClient, type ConnectedClient } from './connect';
 import { editFromFlags, EDIT_FLAGS } from './edit-ops';
+import { runCommand } from './exit';
 import { parseFlags } from './flags';
 import { followRun } from './follow';
 import { formatEvent, formatResult, formatState } from './format';
@@ -211,25 +207,4 @@ async function withClient(work: (c: ConnectedClient) => Promise<number>): Promis
   }
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    if (err instanceof WorkflowUpdateFailedError) {
-      console.error(`Rejected: ${err.cause?.message ?? err.message}`);
-    } else if (err instanceof WorkflowFailedError) {
-      console.error(`Run failed: ${err.cause?.message ?? err.message}`);
-    } else if (err instanceof WorkflowNotFoundError) {
-      console.error(
-        /already completed/.test(err.message)
-          ? `The run ${err.workflowId ?? ''} has already ended; it takes no more commands.`
-          : `No such run: ${err.workflowId ?? ''} (check the id with \`npm run agent -- list\`)`,
-      );
-    } else {
-      console.error(err instanceof Error ? err.message : err);
-    }
-    process.exit(1);
-  });
+runCommand(() => main(process.argv.slice(2)));

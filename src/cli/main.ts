@@ -5,7 +5,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { loadTemporalSettings, workflowUiUrl } from '../config/temporal';
 import type { DevServer } from '../devserver/dev-server';
 import { localServerAnswers, startEmbeddedServer } from '../devserver/embedded';
@@ -13,6 +13,7 @@ import { missingCredentials, parseModelSpec } from '../llm';
 import { createWorker } from '../worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import { connectClient } from './connect';
+import { runCommand } from './exit';
 import { parseFlags } from './flags';
 import { followRun } from './follow';
 import { formatEvent, formatResult } from './format';
@@ -103,13 +104,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2))
-  .then((code) => process.exit(code))
-  .catch((err: unknown) => {
-    if (err instanceof UsageError || err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    console.error(err instanceof Error ? err.message : err);
-    process.exit(1);
-  });
+runCommand(() => main(process.argv.slice(2)));

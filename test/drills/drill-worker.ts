@@ -7,12 +7,10 @@
 import { appendFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { NativeConnection, Runtime } from '@temporalio/worker';
+import { Runtime } from '@temporalio/worker';
 import { z } from 'zod';
-import { loadConfig } from '../../src/config';
-import { loadTemporalSettings } from '../../src/config/temporal';
 import { builtInTools, defineTool } from '../../src/tools';
-import { createWorker } from '../../src/worker/create-worker';
+import { runWorker } from '../../src/worker/run-worker';
 
 const drillLog = process.env.DRILL_LOG ?? '/dev/null';
 
@@ -41,30 +39,11 @@ export const slowWriteTool = defineTool({
   },
 });
 
-async function run(): Promise<void> {
-  Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-  });
-  const config = loadConfig();
-  const temporal = loadTemporalSettings();
-  const connection = await NativeConnection.connect(temporal.connectionOptions);
-  const bundle = process.env.PE_WORKFLOW_BUNDLE;
-  try {
-    const worker = await createWorker({
-      connection,
-      namespace: temporal.namespace,
-      config,
-      tools: builtInTools().register(slowWriteTool),
-      ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
-    });
-    console.log('drill worker ready');
-    await worker.run();
-  } finally {
-    await connection.close();
-  }
-}
-
-run().catch((err: unknown) => {
+Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+runWorker({
+  tools: builtInTools().register(slowWriteTool),
+  onReady: () => console.log('drill worker ready'),
+}).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
