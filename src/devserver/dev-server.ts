@@ -46,8 +46,14 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   child.stdout?.on('data', collect);
   child.stderr?.on('data', collect);
   let exited: number | null | undefined;
+  // Do not leave a server behind when this process ends without stopping it.
+  const killOnExit = (): void => {
+    if (exited === undefined) child.kill('SIGTERM');
+  };
+  process.once('exit', killOnExit);
   child.on('exit', (code) => {
     exited = code;
+    process.off('exit', killOnExit);
   });
 
   const deadline = Date.now() + (options.startTimeoutMs ?? 60_000);
