@@ -178,6 +178,10 @@ describe('npm run agent', () => {
     const { workflowId } = JSON.parse(started.stdout) as { workflowId: string };
     const handle = h.env.client.workflow.getHandle(workflowId);
     await waitForState(handle, 'awaiting approval', (s) => s.status === 'awaiting_approval');
+    // What the Web UI shows under User Metadata.
+    const description = await handle.describe();
+    expect(await description.staticSummary()).toBe('Plan-and-execute: Steer me');
+    expect(await description.staticDetails()).toContain('- waits for approval after planning');
 
     const status = await agent('status', workflowId);
     expect(status.stdout).toContain('approval: waiting');

@@ -11,6 +11,7 @@ import { connectClient, type ConnectedClient } from './connect';
 import { editFromFlags, EDIT_FLAGS } from './edit-ops';
 import { runCommand } from './exit';
 import { parseFlags } from './flags';
+import { runStartOptions } from './start';
 import { followRun } from './follow';
 import { formatEvent, formatResult, formatState } from './format';
 import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
@@ -62,12 +63,10 @@ async function main(argv: string[]): Promise<number> {
       const input = buildRunInput(positionals[0], values, config);
       return withClient(async ({ client, settings }) => {
         const workflowId = values.id ?? newWorkflowId();
-        const handle = await client.workflow.start(planAndExecute, {
-          taskQueue: config.taskQueue,
-          workflowId,
-          args: [input],
-          staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
-        });
+        const handle = await client.workflow.start(
+          planAndExecute,
+          runStartOptions(input, config.taskQueue, workflowId),
+        );
         const ui = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl) ?? null;
         const started = [
           `Started ${workflowId}`,

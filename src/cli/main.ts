@@ -15,6 +15,7 @@ import { planAndExecute } from '../../workflows';
 import { connectClient } from './connect';
 import { runCommand } from './exit';
 import { parseFlags } from './flags';
+import { runStartOptions } from './start';
 import { followRun } from './follow';
 import { formatEvent, formatResult } from './format';
 import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
@@ -77,12 +78,10 @@ async function main(argv: string[]): Promise<number> {
     });
     return await worker.runUntil(async () => {
       const workflowId = values.id ?? newWorkflowId();
-      const handle = await connected.client.workflow.start(planAndExecute, {
-        taskQueue: config.taskQueue,
-        workflowId,
-        args: [input],
-        staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
-      });
+      const handle = await connected.client.workflow.start(
+        planAndExecute,
+        runStartOptions(input, config.taskQueue, workflowId),
+      );
       const link = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl);
       console.log(`Run ${workflowId}${link ? `\nWeb UI: ${link}` : ''}\n`);
       try {

@@ -1,0 +1,29 @@
+import type { WorkflowStartOptions } from '@temporalio/client';
+import type { planAndExecute } from '../../workflows';
+import type { RunInput } from '../../workflows/schemas';
+
+/**
+ * Start options for a run: its summary (the goal) and details (models and limits) as the Temporal Web UI
+ * shows them on the run's page, under User Metadata.
+ */
+export function runStartOptions(
+  input: RunInput,
+  taskQueue: string,
+  workflowId: string,
+): WorkflowStartOptions<typeof planAndExecute> {
+  const o = input.options ?? {};
+  const details = [
+    `**Goal:** ${input.goal}`,
+    '',
+    `- planner: \`${o.plannerModel ?? 'default'}\`, executor: \`${o.executorModel ?? 'default'}\`, re-planner: \`${o.replannerModel ?? 'default'}\``,
+    `- maxSteps ${o.maxSteps ?? 20}, maxReplans ${o.maxReplans ?? 20}, maxTurnsPerStep ${o.maxTurnsPerStep ?? 8}, maxParallelSteps ${o.maxParallelSteps ?? 1}`,
+    ...(o.requireApproval ? ['- waits for approval after planning'] : []),
+  ].join('\n');
+  return {
+    taskQueue,
+    workflowId,
+    args: [input],
+    staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
+    staticDetails: details,
+  };
+}
