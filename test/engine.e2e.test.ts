@@ -200,6 +200,33 @@ describe('limits', () => {
   });
 });
 
+describe('turn limit', () => {
+  it('marks a step that runs out of turns as failed and hands it to the re-planner', async () => {
+    const handle = await h.start(
+      { goal: 'Never-ending step', options: { maxTurnsPerStep: 2 } },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Loop forever' }]),
+          executorRule('a', { toolCalls: [{ name: 'list_files', input: {} }] }, { repeat: true }),
+          finishRule('gave up on a'),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.answer).toBe('gave up on a');
+    expect(h.fake.requests.filter((r) => r.text.includes('Your step: a:'))).toHaveLength(2);
+    const step = result.plan.steps[0];
+    expect(step).toMatchObject({ id: 'a', status: 'failed', turns: 2 });
+    expect(step?.result).toContain('Ran out of turns: 2 executor turns (options.maxTurnsPerStep)');
+    // The last turn was told it was the last, and the re-planner saw the failure.
+    expect(h.fake.requests.filter((r) => r.text.includes('Your step: a:'))[1]?.text).toContain(
+      'This is your last turn',
+    );
+    const replan = h.fake.requests.find((r) => r.forcedTool === 'submit_replan');
+    expect(replan?.text).toContain('- [failed] a: Loop forever');
+  });
+});
+
 describe('input validation', () => {
   it.each([
     [{ goal: '   ' }, 'goal: must not be empty'],

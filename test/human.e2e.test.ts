@@ -80,6 +80,9 @@ describe('approval gate', () => {
     expect(request?.text).toContain('EDITED: do A carefully');
     expect(request?.text).not.toContain('original instructions');
     expect(request?.text).toContain('Keep the summary under ten words.');
+    expect(h.fake.requests.find((r) => r.forcedTool === 'submit_replan')?.text).toContain(
+      'Keep the summary under ten words.',
+    );
     expect(result.plan.revisions.map((r) => [r.version, r.author, r.reason])).toEqual([
       [1, 'planner', 'initial plan'],
       [2, 'human', 'tighter wording'],
@@ -335,6 +338,68 @@ describe('pause, resume, cancel', () => {
     ]);
     const history = await handle.fetchHistory();
     expect(history.events?.some((e) => e.activityTaskCancelRequestedEventAttributes)).toBe(true);
+  });
+});
+
+describe('edits and questions across continue-as-new and timeouts', () => {
+  it('keeps pinned steps when the run continues as new, and the re-planner still cannot drop them', async () => {
+    const handle = await h.start(
+      { goal: 'Pins survive hand-over', options: { requireApproval: true, continueAsNewAfterSteps: 1 } },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Step A' }]),
+          executorRule('a', { text: 'A done' }),
+          finishRule('too early (1)', 'finish-1'),
+          executorRule('p1', { text: 'P1 done' }),
+          finishRule('too early (2)', 'finish-2'),
+          executorRule('p2', { text: 'P2 done' }),
+          finishRule('pins done', 'finish-3'),
+        ],
+      },
+    );
+    await waitForState(handle, 'awaiting_approval', (s) => s.status === 'awaiting_approval');
+    await handle.executeUpdate(approveUpdate, {
+      args: [
+        {
+          ops: [
+            { op: 'add', step: { id: 'p1', title: 'Pinned 1', instructions: 'do p1', dependsOn: ['a'] } },
+            { op: 'add', step: { id: 'p2', title: 'Pinned 2', instructions: 'do p2', dependsOn: ['p1'] } },
+          ],
+        },
+      ],
+    });
+    const result = await handle.result();
+    expect(result.answer).toBe('pins done');
+    expect(result.plan.steps.map((s) => [s.id, s.status])).toEqual([
+      ['a', 'done'],
+      ['p1', 'done'],
+      ['p2', 'done'],
+    ]);
+    const state = await handle.query(getStateQuery);
+    expect(state.continuedAsNew).toBeGreaterThanOrEqual(2);
+    expect(state.pinnedStepIds).toEqual(['p1', 'p2']);
+  });
+
+  it('lets the executor go on by itself when a question times out', async () => {
+    const handle = await h.start(
+      { goal: 'Nobody answers', options: { questionTimeoutSeconds: 1 } },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Ask' }]),
+          executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'Anyone there?' } }] }),
+          executorRule('a', { text: 'Assumed nobody' }),
+          finishRule('went on alone'),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.answer).toBe('went on alone');
+    expect(executorRequestsFor('a')[1]?.lastMessageText).toContain(
+      'No answer within 1 s. Go on with your best judgement',
+    );
+    const state = await handle.query(getStateQuery);
+    expect(state.events.map((e) => e.kind)).toContain('question_timed_out');
+    expect(state.pendingQuestion).toBeUndefined();
   });
 });
 
