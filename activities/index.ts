@@ -45,6 +45,7 @@ export interface ActivityDeps {
 }
 
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
+const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 
 /** Offered to the executor beside the registry's tools; the workflow itself waits for the answer. */
 const askHumanSpec = {
@@ -52,7 +53,6 @@ const askHumanSpec = {
   description: 'Ask the person overseeing this run one question and wait for the answer.',
   inputSchema: jsonSchemaOf(AskHumanInputSchema),
 };
-const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 
 export function createActivities(deps: ActivityDeps) {
   return {

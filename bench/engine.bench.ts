@@ -6,13 +6,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Runtime } from '@temporalio/worker';
+import { bundleWorkflowCode } from '@temporalio/worker';
 import type { AppConfig } from '../src/config';
 import { findTemporalCli } from '../src/devserver/find-cli';
 import { FakeModelServer } from '../src/fake-model/server';
 import type { Scenario } from '../src/fake-model/scenario';
 import { createWorker } from '../src/worker/create-worker';
 import { planAndExecute } from '../workflows';
+import { installQuietRuntime } from '../test/helpers/runtime';
 
 const STEPS = 40;
 const PARALLELISM = [1, 4, 8];
@@ -50,9 +51,7 @@ function scenario(parallel: number): Scenario {
 }
 
 async function main(): Promise<void> {
-  Runtime.install({
-    logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-  });
+  installQuietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: findTemporalCli() },

@@ -90,7 +90,7 @@ describe.each([
     const history = JSON.stringify(await handle.fetchHistory());
     expect(history).not.toContain(TEST_ANTHROPIC_KEY);
     expect(history).not.toContain(TEST_OPENAI_KEY);
-    expect(history).not.toContain('SECRET');
+    expect(history).not.toContain('not-a-real-key');
 
     // Usage is kept per role and model, in the result and the state alike.
     expect(result.usage.map((u) => [u.role, u.model, u.calls])).toEqual([

@@ -7,8 +7,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { HISTORIES_DIR } from './helpers/histories';
+import { installQuietRuntime } from './helpers/runtime';
 
 const EXPECTED = [
   'approved',
@@ -27,9 +28,7 @@ const EXPECTED = [
 
 describe('replay of recorded histories', () => {
   beforeAll(() => {
-    Runtime.install({
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    });
+    installQuietRuntime();
   });
 
   const files = readdirSync(HISTORIES_DIR).filter((f) => f.endsWith('.json'));

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { AppConfig } from '../src/config';
 import { freePort, startDevServer, type DevServer } from '../src/devserver/dev-server';
 import { findTemporalCli } from '../src/devserver/find-cli';
@@ -16,15 +16,14 @@ import { planAndExecute } from '../workflows';
 import { approveUpdate, getStateQuery } from '../workflows/messages';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
 import { waitFor } from './helpers/wait';
+import { installQuietRuntime } from './helpers/runtime';
 
 describe('restarts while waiting for approval', () => {
   let tmp: string;
   let fake: FakeModelServer;
   let server: DevServer | undefined;
   beforeAll(async () => {
-    Runtime.install({
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    });
+    installQuietRuntime();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-restart-'));
     fake = new FakeModelServer({
       rules: [

@@ -3,7 +3,7 @@
  * removed. These pure functions turn a re-planner proposal into one that respects both, and say what they
  * had to change so the event log can show it.
  */
-import { sameDraft } from './plan';
+import { sameDraft, toDraft } from './plan';
 import type { StepDraft } from './schemas';
 import type { Plan } from './state';
 
@@ -28,12 +28,7 @@ export function protectHumanEdits(
 
   const pendingPinned = plan.steps.filter((s) => s.status === 'pending' && pinnedIds.includes(s.id));
   for (const pinned of pendingPinned) {
-    const asPerson: StepDraft = {
-      id: pinned.id,
-      title: pinned.title,
-      instructions: pinned.instructions,
-      dependsOn: [...pinned.dependsOn],
-    };
+    const asPerson = toDraft(pinned);
     const index = steps.findIndex((d) => d.id === pinned.id);
     if (index === -1) {
       steps = [...steps, asPerson];
@@ -64,7 +59,5 @@ export function protectHumanEdits(
 
 /** Pinned steps still waiting to run, as drafts: what must run even if the re-planner wants to finish. */
 export function pendingPinnedDrafts(plan: Plan, pinnedIds: readonly string[]): StepDraft[] {
-  return plan.steps
-    .filter((s) => s.status === 'pending' && pinnedIds.includes(s.id))
-    .map((s) => ({ id: s.id, title: s.title, instructions: s.instructions, dependsOn: [...s.dependsOn] }));
+  return plan.steps.filter((s) => s.status === 'pending' && pinnedIds.includes(s.id)).map(toDraft);
 }

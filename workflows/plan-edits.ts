@@ -4,7 +4,7 @@
  * and by the handlers that apply the edit.
  */
 import type { PlanEditOp } from './messages';
-import { findCycle, sameDraft } from './plan';
+import { findCycle, sameDraft, toStep } from './plan';
 import { LIMITS } from './schemas';
 import type { Plan, PlanStep } from './state';
 
@@ -47,13 +47,7 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
       case 'add': {
         if (steps.some((s) => s.id === op.step.id))
           throw new PlanEditError(`edit ${i + 1}: duplicate step id "${op.step.id}"`);
-        const step: PlanStep = {
-          ...op.step,
-          dependsOn: [...op.step.dependsOn],
-          status: 'pending',
-          turns: 0,
-          revision: version,
-        };
+        const step = toStep(op.step, version);
         if (op.after === undefined) steps.push(step);
         else {
           find(op.after, i);
@@ -132,16 +126,7 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
           if (!old) added.push(draft.id);
           else if (!sameDraft(old, draft)) changed.add(draft.id);
         }
-        steps = [
-          ...kept,
-          ...op.steps.map((d): PlanStep => ({
-            ...d,
-            dependsOn: [...d.dependsOn],
-            status: 'pending',
-            turns: 0,
-            revision: version,
-          })),
-        ];
+        steps = [...kept, ...op.steps.map((d) => toStep(d, version))];
         break;
       }
     }

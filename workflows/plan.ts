@@ -3,13 +3,7 @@
  * can use them deterministically and tests can call them directly.
  */
 import type { StepDraft } from './schemas';
-import type { Plan, PlanStep, RevisionAuthor } from './state';
-
-const FINISHED: ReadonlySet<PlanStep['status']> = new Set(['done', 'failed', 'skipped']);
-
-export function isFinished(step: PlanStep): boolean {
-  return FINISHED.has(step.status);
-}
+import type { Plan, PlanRevision, PlanStep, RevisionAuthor } from './state';
 
 /**
  * Problems with a set of step drafts, given the ids of steps that are already done and may be depended
@@ -144,7 +138,8 @@ export function finishedIds(plan: Plan): { done: Set<string>; taken: Set<string>
   };
 }
 
-function toStep(draft: StepDraft, revision: number): PlanStep {
+/** A new pending step from a draft, introduced in plan version `revision`. */
+export function toStep(draft: StepDraft, revision: number): PlanStep {
   return {
     id: draft.id,
     title: draft.title,
@@ -154,6 +149,17 @@ function toStep(draft: StepDraft, revision: number): PlanStep {
     turns: 0,
     revision,
   };
+}
+
+/** The draft a step was made from: what people and the re-planner write. */
+export function toDraft(step: StepDraft): StepDraft {
+  return { id: step.id, title: step.title, instructions: step.instructions, dependsOn: [...step.dependsOn] };
+}
+
+/** One line for the event log: what a revision added, changed and removed. */
+export function describeRevision(revision: PlanRevision | undefined): string {
+  const ids = (list: string[] | undefined) => list?.join(', ') || 'none';
+  return `added ${ids(revision?.added)}; changed ${ids(revision?.changed)}; removed ${ids(revision?.removed)}`;
 }
 
 /** Same title, instructions and dependencies (a PlanStep is a StepDraft with status). */

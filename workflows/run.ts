@@ -1,3 +1,4 @@
+import { RetryState } from '@temporalio/common';
 import {
   ActivityFailure,
   allHandlersFinished,
@@ -19,11 +20,13 @@ import type {
   ToolCall,
   ToolResult,
 } from '../activities';
+import type { z } from 'zod';
 import type { ControlAck, EditPlanSchema, PlanView } from './messages';
 import { ASK_HUMAN_TOOL, AskHumanInputSchema } from './messages';
 import type { planAndExecute } from './planAndExecute';
 import {
   createPlan,
+  describeRevision,
   findPlanProblems,
   finishedIds,
   pendingSteps,
@@ -42,10 +45,8 @@ import {
   TOOL_CALL_MAX_ATTEMPTS,
   toolCallOptions,
 } from './timeouts';
-import { RetryState } from '@temporalio/common';
 import { compactTranscript } from './transcript';
 import { addUsage, totalTokens } from './usage';
-import type { z } from 'zod';
 
 const models = proxyActivities<Activities>(modelCallOptions);
 const tools = proxyActivities<Activities>(toolCallOptions);
@@ -255,10 +256,7 @@ export class PlanAndExecuteRun {
     }
     this.state.plan = replaceRemaining(this.state.plan, steps, 'replanner', reason, now());
     const revision = this.state.plan.revisions.at(-1);
-    this.event(
-      'replanned',
-      `Plan v${this.state.plan.version}: ${reason} (added ${revision?.added.join(', ') || 'none'}; changed ${revision?.changed.join(', ') || 'none'}; removed ${revision?.removed.join(', ') || 'none'})`,
-    );
+    this.event('replanned', `Plan v${this.state.plan.version}: ${reason} (${describeRevision(revision)})`);
   }
 
   private async replan(justRan: string[]): Promise<ReplannerOutput> {
@@ -512,7 +510,7 @@ export class PlanAndExecuteRun {
     const revision = this.state.plan.revisions.at(-1);
     this.event(
       'plan_edited',
-      `Plan v${this.state.plan.version} by a person: ${revision?.reason ?? ''} (added ${revision?.added.join(', ') || 'none'}; changed ${revision?.changed.join(', ') || 'none'}; removed ${revision?.removed.join(', ') || 'none'})`,
+      `Plan v${this.state.plan.version} by a person: ${revision?.reason ?? ''} (${describeRevision(revision)})`,
     );
     this.refreshStatus();
     return this.ack(`plan is now version ${this.state.plan.version}`);

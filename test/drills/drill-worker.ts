@@ -7,10 +7,10 @@
 import { appendFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Runtime } from '@temporalio/worker';
 import { z } from 'zod';
 import { builtInTools, defineTool } from '../../src/tools';
 import { runWorker } from '../../src/worker/run-worker';
+import { installQuietRuntime } from '../helpers/runtime';
 
 const drillLog = process.env.DRILL_LOG ?? '/dev/null';
 
@@ -39,7 +39,7 @@ export const slowWriteTool = defineTool({
   },
 });
 
-Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error } });
+installQuietRuntime();
 runWorker({
   tools: builtInTools().register(slowWriteTool),
   onReady: () => console.log('drill worker ready'),

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Runtime, type Worker } from '@temporalio/worker';
+import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../../src/config';
 import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
@@ -16,11 +16,11 @@ import type { ToolRegistry } from '../../src/tools';
 import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
+import { installQuietRuntime } from './runtime';
 
-let runtimeInstalled = false;
-
-export const TEST_ANTHROPIC_KEY = 'sk-ant-test-SECRET-4f9a';
-export const TEST_OPENAI_KEY = 'sk-openai-test-SECRET-7c2e';
+/** Stand-ins for keys (not real ones): tests look for them in history to prove keys never get there. */
+export const TEST_ANTHROPIC_KEY = 'not-a-real-key-anthropic-4f9a';
+export const TEST_OPENAI_KEY = 'not-a-real-key-openai-7c2e';
 
 export interface Harness {
   env: TestWorkflowEnvironment;
@@ -46,13 +46,7 @@ export interface HarnessOptions {
 let idCounter = 0;
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  if (!runtimeInstalled) {
-    // Quiet the SDK's own logging: tests assert on behaviour, not on worker chatter.
-    Runtime.install({
-      logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
-    });
-    runtimeInstalled = true;
-  }
+  installQuietRuntime();
   const env = await TestWorkflowEnvironment.createLocal({
     server: {
       executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI_PATH ?? findTemporalCli() },
