@@ -13,6 +13,11 @@ export interface CreateWorkerOptions {
   /** A pre-built workflow bundle (tests build one and share it); otherwise workflows/ is bundled on start. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /**
+   * Passed through to the Worker as they are: interceptors and sinks for tests and drills (workflow
+   * coverage, a drill that kills the worker at an exact point). The product itself sets none.
+   */
+  extraWorkerOptions?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }
 
 /** The worker that runs planAndExecute and its activities. Model keys come from `config`, never from input. */
@@ -32,5 +37,6 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath: require.resolve('../../workflows') }),
     ...(options.identity ? { identity: options.identity } : {}),
+    ...options.extraWorkerOptions,
   });
 }

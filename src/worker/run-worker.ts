@@ -2,14 +2,19 @@ import { NativeConnection } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { loadTemporalSettings } from '../config/temporal';
 import type { ToolRegistry } from '../tools';
-import { createWorker } from './create-worker';
+import { createWorker, type CreateWorkerOptions } from './create-worker';
 
 /**
  * Connect with the TEMPORAL_* settings, run a worker until it is shut down (SIGINT/SIGTERM), and close the
- * connection. `tools` replaces the built-in registry (e.g. to add custom tools).
+ * connection. `tools` replaces the built-in registry (e.g. to add custom tools); `extraWorkerOptions` are
+ * handed to the Worker as they are (drills add interceptors).
  */
 export async function runWorker(
-  options: { tools?: ToolRegistry; onReady?: (description: string) => void } = {},
+  options: {
+    tools?: ToolRegistry;
+    onReady?: (description: string) => void;
+    extraWorkerOptions?: CreateWorkerOptions['extraWorkerOptions'];
+  } = {},
 ): Promise<void> {
   const config = loadConfig();
   const temporal = loadTemporalSettings();
@@ -21,6 +26,7 @@ export async function runWorker(
       namespace: temporal.namespace,
       config,
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.extraWorkerOptions ? { extraWorkerOptions: options.extraWorkerOptions } : {}),
       // A pre-built bundle (tests share one) saves the seconds bundling takes.
       ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
     });

@@ -1,18 +1,23 @@
 /**
  * The worker the crash drills start in its own process (and kill with SIGKILL). The built-in tools plus
  * `slow_write`, a side-effecting tool that takes its time, so a drill can kill the worker in the middle
- * of a tool call. It logs "start <key>" and "done <key>" to DRILL_LOG, which is how a drill sees whether
- * the work of a call was done once or twice.
+ * of a tool call, and `place_order` (see side-effect-tools.ts). It logs "start <key>" and "done <key>" to
+ * DRILL_LOG, which is how a drill sees whether the work of a call was done once or twice. With
+ * DRILL_KILL_AFTER_STORE (comma-separated tool names) it kills itself after those tool calls stored their
+ * results, before their completions reach the server (see kill-after-store.ts).
  */
 import { appendFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { builtInTools, defineTool } from '../../src/tools';
+import { defineTool } from '../../src/tools';
 import { runWorker } from '../../src/worker/run-worker';
 import { installQuietRuntime } from '../helpers/runtime';
+import { killAfterStore } from './kill-after-store';
+import { sideEffectTools } from './side-effect-tools';
 
 const drillLog = process.env.DRILL_LOG ?? '/dev/null';
+const killAfter = (process.env.DRILL_KILL_AFTER_STORE ?? '').split(',').filter(Boolean);
 
 export const slowWriteTool = defineTool({
   name: 'slow_write',
@@ -41,7 +46,18 @@ export const slowWriteTool = defineTool({
 
 installQuietRuntime();
 runWorker({
-  tools: builtInTools().register(slowWriteTool),
+  tools: sideEffectTools().register(slowWriteTool),
+  ...(killAfter.length > 0
+    ? {
+        extraWorkerOptions: {
+          interceptors: {
+            activity: [
+              killAfterStore(killAfter, (line) => appendFileSync(drillLog, `${Date.now()} ${line}\n`)),
+            ],
+          },
+        },
+      }
+    : {}),
   onReady: () => console.log('drill worker ready'),
 }).catch((err: unknown) => {
   console.error(err);

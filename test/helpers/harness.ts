@@ -41,6 +41,8 @@ export interface HarnessOptions {
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
+  /** false: no worker in this process (the suite runs workers in their own processes). */
+  inProcessWorker?: boolean;
 }
 
 let idCounter = 0;
@@ -77,14 +79,17 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     maxOutputTokens: 1_024,
   };
   const bundlePath = process.env.PE_WORKFLOW_BUNDLE;
-  const worker: Worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    config,
-    ...(options.tools ? { tools: options.tools } : {}),
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
-  });
-  const running = worker.run();
+  const worker: Worker | undefined =
+    options.inProcessWorker === false
+      ? undefined
+      : await createWorker({
+          connection: env.nativeConnection,
+          namespace: env.namespace ?? 'default',
+          config,
+          ...(options.tools ? { tools: options.tools } : {}),
+          ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+        });
+  const running = worker?.run();
 
   return {
     env,
@@ -102,7 +107,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       });
     },
     async shutdown() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await env.teardown();
       await fake.stop();
