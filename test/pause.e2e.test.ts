@@ -22,6 +22,9 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ tools: builtInTools().register(probeTool(probes)) });
 });
+afterEach(async () => {
+  await h.endStartedRuns();
+});
 afterAll(async () => {
   await h?.shutdown();
 });

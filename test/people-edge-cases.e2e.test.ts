@@ -14,6 +14,9 @@ let h: Harness;
 beforeAll(async () => {
   h = await startHarness();
 });
+afterEach(async () => {
+  await h.endStartedRuns();
+});
 afterAll(async () => {
   await h?.shutdown();
 });

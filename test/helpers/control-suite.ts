@@ -21,34 +21,27 @@ import { sleep, waitFor, waitForState } from './wait';
 import type { WorkflowHandle } from '@temporalio/client';
 
 let h: Harness;
-const started: WorkflowHandle[] = [];
 
 const target = (handle: WorkflowHandle) => ({ handle, address: h.env.address, taskQueue: h.taskQueue });
 const executorRequestsFor = (id: string) =>
   h.fake.requests.filter((r) => r.text.includes(`Your step: ${id}:`));
 const state = (handle: WorkflowHandle): Promise<RunState> => handle.query(getStateQuery);
-const track = <T extends WorkflowHandle>(handle: T): T => {
-  started.push(handle);
-  return handle;
-};
 
 /** A run waiting for approval of plan v1 (a, then b after a). */
 async function awaitingApproval() {
-  const handle = track(
-    await h.start(
-      { goal: 'Wait for a person', options: { requireApproval: true } },
-      {
-        rules: [
-          planRule([
-            { id: 'a', title: 'Step A', instructions: 'original A' },
-            { id: 'b', title: 'Step B', dependsOn: ['a'] },
-          ]),
-          executorRule('a', { text: 'A done' }),
-          executorRule('b', { text: 'B done' }),
-          finishRule('all done'),
-        ],
-      },
-    ),
+  const handle = await h.start(
+    { goal: 'Wait for a person', options: { requireApproval: true } },
+    {
+      rules: [
+        planRule([
+          { id: 'a', title: 'Step A', instructions: 'original A' },
+          { id: 'b', title: 'Step B', dependsOn: ['a'] },
+        ]),
+        executorRule('a', { text: 'A done' }),
+        executorRule('b', { text: 'B done' }),
+        finishRule('all done'),
+      ],
+    },
   );
   await waitForState(handle, 'awaiting approval', (s) => s.status === 'awaiting_approval');
   return handle;
@@ -56,22 +49,20 @@ async function awaitingApproval() {
 
 /** A run executing step a (its model turn in flight for `inFlightMs`); b follows after a re-plan. */
 async function executing(inFlightMs: number) {
-  const handle = track(
-    await h.start(
-      { goal: 'Keep going' },
-      {
-        rules: [
-          planRule([
-            { id: 'a', title: 'Step A' },
-            { id: 'b', title: 'Step B', dependsOn: ['a'] },
-          ]),
-          executorRule('a', { text: 'A done' }, { delayMs: inFlightMs }),
-          continueRule([{ id: 'b', title: 'Step B', dependsOn: ['a'] }], 'b next'),
-          executorRule('b', { text: 'B done' }),
-          finishRule('all done'),
-        ],
-      },
-    ),
+  const handle = await h.start(
+    { goal: 'Keep going' },
+    {
+      rules: [
+        planRule([
+          { id: 'a', title: 'Step A' },
+          { id: 'b', title: 'Step B', dependsOn: ['a'] },
+        ]),
+        executorRule('a', { text: 'A done' }, { delayMs: inFlightMs }),
+        continueRule([{ id: 'b', title: 'Step B', dependsOn: ['a'] }], 'b next'),
+        executorRule('b', { text: 'B done' }),
+        finishRule('all done'),
+      ],
+    },
   );
   await waitFor('step a in flight', () => executorRequestsFor('a')[0]);
   return handle;
@@ -79,22 +70,20 @@ async function executing(inFlightMs: number) {
 
 /** A run whose step a asked "Which colour?" and waits for the answer. */
 async function asking() {
-  const handle = track(
-    await h.start(
-      { goal: 'Ask a person' },
-      {
-        rules: [
-          planRule([{ id: 'a', title: 'Pick a colour' }]),
-          executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'Which colour?' } }] }),
-          executorRule(
-            'a',
-            { text: 'Chose as told' },
-            { match: { contains: 'Your step: a:', lastMessageContains: 'A person answered' } },
-          ),
-          finishRule('colour picked'),
-        ],
-      },
-    ),
+  const handle = await h.start(
+    { goal: 'Ask a person' },
+    {
+      rules: [
+        planRule([{ id: 'a', title: 'Pick a colour' }]),
+        executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'Which colour?' } }] }),
+        executorRule(
+          'a',
+          { text: 'Chose as told' },
+          { match: { contains: 'Your step: a:', lastMessageContains: 'A person answered' } },
+        ),
+        finishRule('colour picked'),
+      ],
+    },
   );
   await waitForState(handle, 'a question', (s) => s.status === 'waiting_for_human');
   return handle;
@@ -106,7 +95,7 @@ export function controlSuite(via: ControlPath): void {
   });
   afterEach(async () => {
     // Runs a test left waiting are ended, so they cannot touch the next test's counts.
-    for (const handle of started.splice(0)) await handle.terminate('test over').catch(() => undefined);
+    await h.endStartedRuns();
   });
   afterAll(async () => {
     await h?.shutdown();
@@ -177,21 +166,19 @@ export function controlSuite(via: ControlPath): void {
     });
 
     it('cancel ends the run as cancelled with the reason, keeping what was done', async () => {
-      const handle = track(
-        await h.start(
-          { goal: 'Cancel me' },
-          {
-            rules: [
-              planRule([
-                { id: 'a', title: 'Step A' },
-                { id: 'b', title: 'Step B', dependsOn: ['a'] },
-              ]),
-              executorRule('a', { text: 'A done' }),
-              continueRule([{ id: 'b', title: 'Step B', dependsOn: ['a'] }], 'b next'),
-              executorRule('b', { text: 'never' }, { delayMs: 60_000 }),
-            ],
-          },
-        ),
+      const handle = await h.start(
+        { goal: 'Cancel me' },
+        {
+          rules: [
+            planRule([
+              { id: 'a', title: 'Step A' },
+              { id: 'b', title: 'Step B', dependsOn: ['a'] },
+            ]),
+            executorRule('a', { text: 'A done' }),
+            continueRule([{ id: 'b', title: 'Step B', dependsOn: ['a'] }], 'b next'),
+            executorRule('b', { text: 'never' }, { delayMs: 60_000 }),
+          ],
+        },
       );
       await waitForState(handle, 'step b running', (s) => s.runningStepIds.includes('b'));
       const sent = await sendControl(via, target(handle), 'cancel', { reason: `stop, says ${via}` });
@@ -230,17 +217,15 @@ export function controlSuite(via: ControlPath): void {
 
   describe('refused, each with its reason, changing nothing', () => {
     it('editPlan before there is a plan', async () => {
-      const handle = track(
-        await h.start(
-          { goal: 'Plan slowly' },
-          {
-            rules: [
-              { ...planRule([{ id: 'a', title: 'Step A' }]), delayMs: inFlightMs + 1_000 },
-              executorRule('a', { text: 'A done' }),
-              finishRule('done'),
-            ],
-          },
-        ),
+      const handle = await h.start(
+        { goal: 'Plan slowly' },
+        {
+          rules: [
+            { ...planRule([{ id: 'a', title: 'Step A' }]), delayMs: inFlightMs + 1_000 },
+            executorRule('a', { text: 'A done' }),
+            finishRule('done'),
+          ],
+        },
       );
       await waitFor('the planner call in flight', () => h.fake.requests[0]);
       const sent = await sendControl(via, target(handle), 'editPlan', { ops: [{ op: 'remove', id: 'a' }] });

@@ -33,6 +33,8 @@ export interface Harness {
     scenario: Scenario,
     workflowId?: string,
   ): Promise<WorkflowHandle<typeof planAndExecute>>;
+  /** Terminate every run `start` began that is still going, so a failed test leaves nothing behind. */
+  endStartedRuns(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -90,6 +92,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
         });
   const running = worker?.run();
+  const started: WorkflowHandle[] = [];
 
   return {
     env,
@@ -100,11 +103,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async start(input, scenario, workflowId) {
       fake.setScenario(scenario);
       fake.clearRequests();
-      return env.client.workflow.start(planAndExecute, {
+      const handle = await env.client.workflow.start(planAndExecute, {
         taskQueue,
         workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
         args: [input],
       });
+      started.push(handle);
+      return handle;
+    },
+    async endStartedRuns() {
+      for (const handle of started.splice(0)) {
+        // Most have ended already; terminating an ended run is refused, which is fine here.
+        await handle.terminate('test over').catch(() => undefined);
+      }
     },
     async shutdown() {
       worker?.shutdown();

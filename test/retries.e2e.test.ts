@@ -1,0 +1,222 @@
+/**
+ * Retries and backoff as the fake model server sees them: the server's retry-after (shorter and longer than
+ * Temporal's own backoff), the default backoff, which failures are never retried, and the attempt caps of
+ * model and tool calls. The policies are read from workflows/timeouts.ts, so a change of settings changes
+ * the expectations, not the test.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { msToNumber, optionalTsToMs } from '@temporalio/common/lib/time';
+import type { RecordedRequest } from '../src/fake-model/server';
+import type { Scenario } from '../src/fake-model/scenario';
+import { workspaceDirName } from '../src/tools';
+import {
+  MODEL_CALL_MAX_ATTEMPTS,
+  modelCallOptions,
+  TOOL_CALL_MAX_ATTEMPTS,
+  toolCallOptions,
+} from '../workflows/timeouts';
+import { failureOf } from './helpers/failures';
+import { startHarness, type Harness } from './helpers/harness';
+import { waitFor } from './helpers/wait';
+import { executorRule, finishRule, planRule } from './helpers/scenarios';
+
+const modelRetry = modelCallOptions.retry!;
+const INITIAL_MS = msToNumber(modelRetry.initialInterval!);
+const COEFFICIENT = modelRetry.backoffCoefficient!;
+/** Temporal's own delay before attempt n+1 (n from 1), without a retry-after. */
+const defaultDelay = (n: number) => INITIAL_MS * COEFFICIENT ** (n - 1);
+
+type Rule = Scenario['rules'][number];
+type Fault = Omit<Rule, 'match' | 'name'>;
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterEach(async () => {
+  await h.endStartedRuns();
+});
+afterAll(async () => {
+  await h?.shutdown();
+});
+
+const plannerRequests = () => h.fake.requests.filter((r) => r.forcedTool === 'submit_plan');
+/** Time from the end of each attempt to the start of the next one, as the fake server saw them. */
+const gaps = (requests: RecordedRequest[]) =>
+  requests.slice(1).map((r, i) => r.startedAt - requests[i]!.endedAt!);
+
+/** A plan call that meets `fault` `times` times first, then a run that finishes. */
+const planAfter = (fault: Fault, times: number): Scenario => ({
+  rules: [
+    { name: 'fault', match: { forcedTool: 'submit_plan' }, times, ...fault },
+    planRule([{ id: 'a', title: 'Step A' }]),
+    executorRule('a', { text: 'A done' }),
+    finishRule('recovered'),
+  ],
+});
+
+describe('retry-after', () => {
+  it('a retry-after shorter than the default backoff is honoured: the retries come sooner', async () => {
+    const retryAfterMs = 100;
+    const handle = await h.start(
+      { goal: 'Short waits' },
+      planAfter(
+        { error: { status: 429, message: 'slow down', headers: { 'retry-after-ms': String(retryAfterMs) } } },
+        3,
+      ),
+    );
+    // The server's own record of the first retry: scheduled exactly retry-after after the failed attempt.
+    const scheduledAfter = await waitFor('the planner call to wait for its retry', async () => {
+      const pending = (await handle.describe()).raw.pendingActivities?.[0];
+      const last = optionalTsToMs(pending?.lastAttemptCompleteTime);
+      const next = optionalTsToMs(pending?.nextAttemptScheduleTime);
+      return last !== undefined && next !== undefined ? next - last : undefined;
+    });
+    expect(scheduledAfter).toBe(retryAfterMs);
+    expect((await handle.result()).answer).toBe('recovered');
+
+    // At the fake server: the waits do not grow as Temporal's backoff would (1 s, 2 s, 4 s today). The dev
+    // server starts no retry sooner than about a second after the failure, whatever the delay it scheduled.
+    const waited = gaps(plannerRequests());
+    expect(waited).toHaveLength(3);
+    for (const gap of waited) expect(gap).toBeGreaterThanOrEqual(retryAfterMs - 5);
+    expect(waited[1]).toBeLessThan(defaultDelay(2));
+    expect(waited[2]).toBeLessThan(defaultDelay(3) / 2);
+  });
+
+  it('a retry-after longer than the default backoff is honoured: the retry waits for it', async () => {
+    const retryAfterSeconds = Math.ceil((defaultDelay(1) * 2.5) / 1000);
+    const handle = await h.start(
+      { goal: 'A long wait' },
+      planAfter(
+        {
+          error: { status: 429, message: 'slow down', headers: { 'retry-after': String(retryAfterSeconds) } },
+        },
+        1,
+      ),
+    );
+    expect((await handle.result()).answer).toBe('recovered');
+    const [waited] = gaps(plannerRequests());
+    expect(waited).toBeGreaterThanOrEqual(retryAfterSeconds * 1000 - 50);
+  });
+
+  it('without a retry-after, Temporal’s backoff applies and grows', async () => {
+    const handle = await h.start(
+      { goal: 'Backoff' },
+      planAfter({ error: { status: 503, message: 'busy' } }, 2),
+    );
+    expect((await handle.result()).answer).toBe('recovered');
+    const [first, second] = gaps(plannerRequests());
+    expect(first).toBeGreaterThanOrEqual(defaultDelay(1) - 50);
+    expect(second).toBeGreaterThanOrEqual(defaultDelay(2) - 50);
+  });
+});
+
+describe('which failures are retried', () => {
+  it.each([408, 409, 429, 500, 502, 503, 529])('HTTP %i is retried', async (status) => {
+    const handle = await h.start(
+      { goal: `Retry ${status}` },
+      planAfter({ error: { status, message: 'try again', headers: { 'retry-after-ms': '20' } } }, 1),
+    );
+    expect((await handle.result()).answer).toBe('recovered');
+    expect(plannerRequests().map((r) => r.status)).toEqual([status, 200]);
+  });
+
+  /** Each role meets the refusal once; nothing is retried and the run fails at once saying what to fix. */
+  it.each<[number, 'planner' | 'executor' | 'replanner', string]>([
+    [400, 'replanner', 'check the model name and options'],
+    [401, 'executor', 'check ANTHROPIC_API_KEY'],
+    [403, 'planner', 'is not allowed to use this model'],
+    [404, 'planner', 'the model or endpoint does not exist'],
+    [422, 'executor', 'a retry will not help'],
+  ])('HTTP %i fails the %s call at once, without a retry', async (status, role, fix) => {
+    const match =
+      role === 'planner'
+        ? { forcedTool: 'submit_plan' }
+        : role === 'replanner'
+          ? { forcedTool: 'submit_replan' }
+          : { contains: 'Your step: a:' };
+    const handle = await h.start(
+      { goal: `Refused with ${status}` },
+      {
+        rules: [
+          { name: 'refused', match, repeat: true, error: { status, message: 'no' } },
+          planRule([{ id: 'a', title: 'Step A' }]),
+          executorRule('a', { text: 'A done' }),
+          finishRule('never'),
+        ],
+      },
+    );
+    const failure = await failureOf(handle.result());
+    expect(h.fake.requests.filter((r) => r.rule === 'refused')).toHaveLength(1);
+    expect(failure.types).toContain('ModelCallRejected');
+    expect(failure.messages[0]).toContain(`returned ${status}`);
+    expect(failure.messages[0]).toContain(fix);
+  });
+});
+
+describe('attempt caps', () => {
+  it.each(['planner', 'executor'] as const)(
+    'a %s call that keeps failing stops after the configured number of attempts',
+    async (role) => {
+      const match = role === 'planner' ? { forcedTool: 'submit_plan' } : { contains: 'Your step: a:' };
+      const handle = await h.start(
+        { goal: 'Never works' },
+        {
+          rules: [
+            {
+              name: 'down',
+              match,
+              repeat: true,
+              error: { status: 500, message: 'down', headers: { 'retry-after-ms': '20' } },
+            },
+            planRule([{ id: 'a', title: 'Step A' }]),
+          ],
+        },
+      );
+      const failure = await failureOf(handle.result());
+      expect(h.fake.requests.filter((r) => r.rule === 'down')).toHaveLength(MODEL_CALL_MAX_ATTEMPTS);
+      expect(failure.messages[0]).toMatch(
+        new RegExp(
+          `^(planGoal|executorTurn) failed after ${MODEL_CALL_MAX_ATTEMPTS} attempts: Anthropic API returned 500`,
+        ),
+      );
+    },
+  );
+
+  it('a tool call whose activity keeps failing stops after the configured number of attempts', async () => {
+    const workflowId = `tool-cap-${Date.now()}`;
+    // The tool-result store of this run cannot be opened: a file sits where its folder must be.
+    mkdirSync(path.join(h.workspaceRoot, '.tool-results'), { recursive: true });
+    writeFileSync(path.join(h.workspaceRoot, '.tool-results', workspaceDirName(workflowId)), 'in the way');
+    const started = Date.now();
+    const handle = await h.start(
+      { goal: 'Tool infrastructure broken' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Step A' }]),
+          executorRule('a', { toolCalls: [{ name: 'write_file', input: { path: 'x.md', content: 'x' } }] }),
+        ],
+      },
+      workflowId,
+    );
+    const failure = await failureOf(handle.result());
+    expect(failure.messages[0]).toMatch(
+      new RegExp(`^runTool failed after ${TOOL_CALL_MAX_ATTEMPTS} attempts: `),
+    );
+    const history = await handle.fetchHistory();
+    const attempts = (history.events ?? [])
+      .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+      .filter((a): a is number => typeof a === 'number');
+    expect(Math.max(...attempts)).toBe(TOOL_CALL_MAX_ATTEMPTS);
+    // The retries waited the tool policy's backoff; the model turn that asked for the tool ran once.
+    const toolRetry = toolCallOptions.retry!;
+    const toolBackoff = Array.from(
+      { length: TOOL_CALL_MAX_ATTEMPTS - 1 },
+      (_, i) => msToNumber(toolRetry.initialInterval!) * toolRetry.backoffCoefficient! ** i,
+    ).reduce((a, b) => a + b, 0);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(toolBackoff);
+    expect(h.fake.requests.filter((r) => r.text.includes('Your step: a:'))).toHaveLength(1);
+  });
+});
