@@ -29,7 +29,18 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.temporal/**', '.workspace/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      '.temporal/**',
+      '.workspace/**',
+      'coverage/**',
+      'reports/**',
+      '.stryker-tmp/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -80,7 +91,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
   },
   {
-    files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts'],
+    files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts', 'jest.mutate.config.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,9 +1,13 @@
 import {
   createPlan,
+  describeRevision,
   findCycle,
   findPlanProblems,
+  finishedIds,
+  pendingSteps,
   readySteps,
   replaceRemaining,
+  sameDraft,
   updateStep,
 } from '../workflows/plan';
 import type { StepDraft } from '../workflows/schemas';
@@ -74,5 +78,95 @@ describe('plan model', () => {
       changed: ['b'],
       removed: ['c'],
     });
+  });
+});
+
+describe('plan model details', () => {
+  it('records the planner’s revision in full', () => {
+    const plan = createPlan([draft('a'), draft('b', ['a'])], 'planner', 'initial plan', 't0');
+    expect(plan.revisions).toEqual([
+      {
+        version: 1,
+        author: 'planner',
+        reason: 'initial plan',
+        at: 't0',
+        added: ['a', 'b'],
+        changed: [],
+        removed: [],
+      },
+    ]);
+    expect(plan.steps.map((s) => [s.id, s.status, s.turns, s.revision])).toEqual([
+      ['a', 'pending', 0, 1],
+      ['b', 'pending', 0, 1],
+    ]);
+  });
+
+  it('reports a cycle from where it starts, wherever the search began', () => {
+    // x leads into the cycle but is not part of it.
+    expect(findCycle([draft('x', ['a']), draft('a', ['b']), draft('b', ['a'])])).toEqual(['a', 'b', 'a']);
+    // A cycle that the first step does not lead to is found too.
+    expect(findCycle([draft('a'), draft('b', ['c']), draft('c', ['b'])])).toEqual(['b', 'c', 'b']);
+    // Dependencies outside the drafts (done steps) are not followed.
+    expect(findCycle([draft('a', ['done-1']), draft('b', ['a', 'done-2'])])).toBeUndefined();
+  });
+
+  it('checks a large, densely connected plan at once (each step visited once)', () => {
+    // 25 layers of two steps, each depending on both steps of the layer before: 2^25 paths.
+    const drafts: StepDraft[] = [];
+    for (let layer = 0; layer < 25; layer++) {
+      const before = layer === 0 ? [] : [`l${layer - 1}a`, `l${layer - 1}b`];
+      drafts.push(draft(`l${layer}a`, before), draft(`l${layer}b`, before));
+    }
+    expect(findCycle(drafts)).toBeUndefined();
+    expect(findPlanProblems(drafts, none, none)).toEqual([]);
+  });
+
+  it('marks dropped pending steps as skipped, saying who dropped them and when', () => {
+    const plan = updateStep(createPlan([draft('a'), draft('b', ['a'])], 'planner', 'init', 't0'), 'a', {
+      status: 'done',
+    });
+    const next = replaceRemaining(plan, [draft('c', ['a'])], 'human', 'person', 't1');
+    expect(next.steps.find((s) => s.id === 'b')).toMatchObject({
+      status: 'skipped',
+      result: 'Removed by human in revision 2.',
+    });
+  });
+
+  it('lists pending steps, and the ids that are done or taken', () => {
+    let plan = createPlan([draft('a'), draft('b'), draft('c'), draft('d')], 'planner', 'init', 't0');
+    plan = updateStep(plan, 'a', { status: 'done' });
+    plan = updateStep(plan, 'b', { status: 'failed' });
+    plan = updateStep(plan, 'c', { status: 'running' });
+    expect(pendingSteps(plan).map((s) => s.id)).toEqual(['d']);
+    const { done, taken } = finishedIds(plan);
+    expect([...done]).toEqual(['a']);
+    expect([...taken]).toEqual(['a', 'b', 'c']);
+  });
+
+  it('describes a revision in one line', () => {
+    const plan = createPlan([draft('a'), draft('b')], 'planner', 'init', 't0');
+    expect(describeRevision(plan.revisions[0])).toBe('added a, b; changed none; removed none');
+    expect(
+      describeRevision({
+        version: 2,
+        author: 'human',
+        reason: 'r',
+        at: 't',
+        added: [],
+        changed: ['a'],
+        removed: ['b', 'c'],
+      }),
+    ).toBe('added none; changed a; removed b, c');
+    expect(describeRevision(undefined)).toBe('added none; changed none; removed none');
+  });
+
+  it('compares drafts by title, instructions and every dependency in order', () => {
+    const base = draft('a', ['x', 'y']);
+    expect(sameDraft(base, draft('a', ['x', 'y']))).toBe(true);
+    expect(sameDraft(base, draft('a', ['x', 'z']))).toBe(false);
+    expect(sameDraft(base, draft('a', ['y', 'x']))).toBe(false);
+    expect(sameDraft(base, draft('a', ['x']))).toBe(false);
+    expect(sameDraft(base, { ...base, title: 'other' })).toBe(false);
+    expect(sameDraft(base, { ...base, instructions: 'other' })).toBe(false);
   });
 });

@@ -17,6 +17,7 @@ import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
 import { installQuietRuntime } from './runtime';
+import { SuiteWorkflowCoverage } from './workflow-coverage';
 
 /** Stand-ins for keys (not real ones): tests look for them in history to prove keys never get there. */
 export const TEST_ANTHROPIC_KEY = 'not-a-real-key-anthropic-4f9a';
@@ -80,7 +81,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     workspaceRoot,
     maxOutputTokens: 1_024,
   };
-  const bundlePath = process.env.PE_WORKFLOW_BUNDLE;
+  // With --coverage, the in-process worker runs the instrumented bundle and reports through its sink.
+  const coverage = SuiteWorkflowCoverage.fromEnv();
+  const bundlePath = coverage?.bundlePath ?? process.env.PE_WORKFLOW_BUNDLE;
   const worker: Worker | undefined =
     options.inProcessWorker === false
       ? undefined
@@ -90,6 +93,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           config,
           ...(options.tools ? { tools: options.tools } : {}),
           ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+          ...(coverage ? { extraWorkerOptions: { sinks: coverage.sinks } } : {}),
         });
   const running = worker?.run();
   const started: WorkflowHandle[] = [];
@@ -120,6 +124,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     async shutdown() {
       worker?.shutdown();
       await running;
+      coverage?.flush();
       await env.teardown();
       await fake.stop();
       rmSync(workspaceRoot, { recursive: true, force: true });

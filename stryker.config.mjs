@@ -1,0 +1,37 @@
+// @ts-check
+/**
+ * Mutation testing of the deterministic core (`npm run mutate`): StrykerJS changes the code of the files in
+ * `mutate` one small way at a time (a condition flipped, a string emptied, a call removed) and runs the unit
+ * tests of jest.mutate.config.ts against each change; a change no test notices "survives". The TypeScript
+ * checker throws out mutants that would not compile before any test runs.
+ * @type {import('@stryker-mutator/api/core').PartialStrykerOptions}
+ */
+const config = {
+  packageManager: 'npm',
+  testRunner: 'jest',
+  jest: { configFile: 'jest.mutate.config.ts' },
+  checkers: ['typescript'],
+  tsconfigFile: 'tsconfig.mutate.json',
+  mutate: [
+    'workflows/plan.ts',
+    'workflows/plan-edits.ts',
+    'workflows/pinning.ts',
+    'workflows/transcript.ts',
+    'activities/failures.ts',
+    'src/llm/errors.ts',
+  ],
+  coverageAnalysis: 'perTest',
+  concurrency: 2,
+  timeoutMS: 10_000,
+  reporters: ['clear-text', 'progress', 'html', 'json'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  thresholds: { high: 90, low: 85, break: 85 },
+  // Later runs test again only the mutants whose code or covering tests changed (the file is committed).
+  incremental: true,
+  incrementalFile: 'reports/stryker-incremental.json',
+  tempDirName: '.stryker-tmp',
+  cleanTempDir: 'always',
+};
+
+export default config;
