@@ -2,26 +2,28 @@
  * Coverage of the workflow code, which runs in the worker's sandbox where jest's instrumentation does not
  * reach. With `jest --coverage`, test/setup/global-setup.ts builds a second workflow bundle instrumented by
  * @temporalio/nyc-test-coverage; a suite's in-process worker runs that bundle, whose interceptor sends the
- * sandbox's counters through the `coverage` sink after every activation. Here they are added up and, when
- * the suite ends, put into the test file's own coverage, which jest collects.
+ * sandbox's counters through the `coverage` sink after every activation. They are added up here and, when
+ * the suite ends, folded into the test file's own coverage, which jest collects.
  *
- * The bundle's counters are in the coordinates of the bundler's output, jest's in those of ts-jest's, so
- * the two must not be merged as they are: the workflow entries get keys of their own, and jest's report
- * maps both through their source maps onto the TypeScript sources, where they meet line by line.
+ * Folded, not merged: the sandbox counts positions in the bundler's output, jest in ts-jest's output, so
+ * the same statement has different positions in the two. Both map back to the TypeScript source, where a
+ * statement, function or branch starts at the same place; the sandbox's counts are added to jest's own
+ * counters with the same start in the source. (Merging the two as they are would count every statement
+ * twice, once covered and once not.)
  */
+import { originalPositionFor, TraceMap, type SourceMapInput } from '@jridgewell/trace-mapping';
 import { WorkflowCoverage } from '@temporalio/nyc-test-coverage';
-import { bundleWorkflowCode, type BundleOptions, type InjectedSinks } from '@temporalio/worker';
 import type { CoverageSinks } from '@temporalio/nyc-test-coverage/lib/sinks';
-import libCoverage, { type CoverageMapData } from 'istanbul-lib-coverage';
+import { bundleWorkflowCode, type BundleOptions, type InjectedSinks } from '@temporalio/worker';
+import libCoverage, { type CoverageMapData, type FileCoverageData, type Range } from 'istanbul-lib-coverage';
 
 export const COVERAGE_BUNDLE_ENV = 'PE_WORKFLOW_BUNDLE_COVERAGE';
-/** Marks the sandbox's entries so they stay apart from jest's until the report maps them onto the sources. */
-const WORKFLOW_KEY_SUFFIX = '#workflow-sandbox';
 
 type CoverageGlobal = { __coverage__?: CoverageMapData };
+type WithSourceMap = FileCoverageData & { inputSourceMap?: SourceMapInput };
 
 export class SuiteWorkflowCoverage {
-  private readonly map = libCoverage.createCoverageMap({});
+  private readonly sandbox = libCoverage.createCoverageMap({});
 
   private constructor(readonly bundlePath: string) {}
 
@@ -36,24 +38,66 @@ export class SuiteWorkflowCoverage {
   get sinks(): InjectedSinks<CoverageSinks> {
     return {
       coverage: {
-        merge: {
-          fn: (_info, data: CoverageMapData) => this.map.merge(data),
-          callDuringReplay: false,
-        },
+        merge: { fn: (_info, data: CoverageMapData) => this.sandbox.merge(data), callDuringReplay: false },
       },
     };
   }
 
-  /** Put what the sandbox counted into this test file's coverage, under keys of its own. */
+  /** Fold what the sandbox counted into this test file's coverage (see the top of the file). */
   flush(): void {
-    const target = globalThis as CoverageGlobal;
-    const into = libCoverage.createCoverageMap(target.__coverage__ ?? {});
-    for (const file of this.map.files()) {
-      const data = this.map.fileCoverageFor(file).toJSON() as libCoverage.FileCoverageData;
-      const key = `${file}${WORKFLOW_KEY_SUFFIX}`;
-      into.addFileCoverage({ ...data, path: key });
+    const own = (globalThis as CoverageGlobal).__coverage__;
+    if (!own) return;
+    for (const file of this.sandbox.files()) {
+      const target = own[file];
+      const source = this.sandbox.fileCoverageFor(file).toJSON() as WithSourceMap;
+      if (target?.inputSourceMap && source.inputSourceMap) fold(source, target);
     }
-    target.__coverage__ = into.toJSON();
+  }
+}
+
+/** Add the counters of `from` to those of `into` that start at the same place in the TypeScript source. */
+function fold(from: WithSourceMap, into: WithSourceMap): void {
+  const fromMap = new TraceMap(from.inputSourceMap!);
+  const intoMap = new TraceMap(into.inputSourceMap!);
+  const startOf = (map: TraceMap, range: Range | undefined): string | undefined => {
+    if (range?.start.line === undefined || range.start.column === undefined) return undefined;
+    const original = originalPositionFor(map, { line: range.start.line, column: range.start.column });
+    return original.line === null ? undefined : `${original.line}:${original.column}`;
+  };
+  const counts = (entries: [string, Range | undefined, number][]): Map<string, number> => {
+    const byStart = new Map<string, number>();
+    for (const [, range, hits] of entries) {
+      const key = startOf(fromMap, range);
+      if (key !== undefined) byStart.set(key, (byStart.get(key) ?? 0) + hits);
+    }
+    return byStart;
+  };
+
+  const statements = counts(Object.entries(from.statementMap).map(([id, r]) => [id, r, from.s[id] ?? 0]));
+  for (const [id, range] of Object.entries(into.statementMap)) {
+    const key = startOf(intoMap, range);
+    if (key !== undefined) into.s[id] = (into.s[id] ?? 0) + (statements.get(key) ?? 0);
+  }
+
+  const functions = counts(Object.entries(from.fnMap).map(([id, fn]) => [id, fn.decl, from.f[id] ?? 0]));
+  for (const [id, fn] of Object.entries(into.fnMap)) {
+    const key = startOf(intoMap, fn.decl);
+    if (key !== undefined) into.f[id] = (into.f[id] ?? 0) + (functions.get(key) ?? 0);
+  }
+
+  // A branch's arms are matched by where each arm starts.
+  const arms = counts(
+    Object.entries(from.branchMap).flatMap(([id, branch]) =>
+      branch.locations.map((range, i): [string, Range, number] => [id, range, from.b[id]?.[i] ?? 0]),
+    ),
+  );
+  for (const [id, branch] of Object.entries(into.branchMap)) {
+    const hits = into.b[id];
+    if (!hits) continue;
+    branch.locations.forEach((range, i) => {
+      const key = startOf(intoMap, range);
+      if (key !== undefined) hits[i] = (hits[i] ?? 0) + (arms.get(key) ?? 0);
+    });
   }
 }
 
