@@ -75,6 +75,26 @@ describe('two parallel steps ask at once', () => {
   });
 });
 
+describe('a question asked wrongly', () => {
+  it('goes back to the executor as an error result, and nobody is asked', async () => {
+    const handle = await h.start(
+      { goal: 'Ask without a question' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Ask badly' }]),
+          executorRule('a', { toolCalls: [{ name: 'ask_human', input: { topic: 'colours' } }] }),
+          executorRule('a', { text: 'Went on without asking' }),
+          finishRule('no question asked'),
+        ],
+      },
+    );
+    expect((await handle.result()).answer).toBe('no question asked');
+    expect(executorRequestsFor('a')[1]?.lastMessageText).toContain('ask_human needs {"question": "..."}');
+    const state = await handle.query(getStateQuery);
+    expect(state.events.map((e) => e.kind)).not.toContain('question_asked');
+  });
+});
+
 describe('a re-plan that cannot be merged with people’s edits', () => {
   it('is not applied: the plan is kept, the log says why, and the run goes on', async () => {
     const handle = await h.start(

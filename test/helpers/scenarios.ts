@@ -74,7 +74,7 @@ export function continueRule(
 /** The executor's answer for one turn of step `stepId`: tool calls, or a final summary. */
 export function executorRule(
   stepId: string,
-  reply: { text?: string; toolCalls?: { name: string; input: unknown }[] },
+  reply: NonNullable<Rule['reply']>,
   extra: Partial<Rule> = {},
 ): Rule {
   return { name: `exec-${stepId}`, match: { contains: `Your step: ${stepId}:` }, reply, ...extra };

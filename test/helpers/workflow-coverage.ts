@@ -45,7 +45,8 @@ export class SuiteWorkflowCoverage {
 
   /** Fold what the sandbox counted into this test file's coverage (see the top of the file). */
   flush(): void {
-    const own = (globalThis as CoverageGlobal).__coverage__;
+    // Plain data under istanbul's global: what instrumented code writes there.
+    const own = (globalThis as { __coverage__?: Record<string, WithSourceMap | undefined> }).__coverage__;
     if (!own) return;
     for (const file of this.sandbox.files()) {
       const target = own[file];
@@ -64,25 +65,32 @@ function fold(from: WithSourceMap, into: WithSourceMap): void {
     const original = originalPositionFor(map, { line: range.start.line, column: range.start.column });
     return original.line === null ? undefined : `${original.line}:${original.column}`;
   };
-  const counts = (entries: [string, Range | undefined, number][]): Map<string, number> => {
+  /** Hits by start in the source, and the most hits of anything starting on each source line. */
+  const counts = (entries: [string, Range | undefined, number][]) => {
     const byStart = new Map<string, number>();
+    const byLine = new Map<string, number>();
     for (const [, range, hits] of entries) {
       const key = startOf(fromMap, range);
-      if (key !== undefined) byStart.set(key, (byStart.get(key) ?? 0) + hits);
+      if (key === undefined) continue;
+      byStart.set(key, (byStart.get(key) ?? 0) + hits);
+      const line = key.split(':')[0]!;
+      byLine.set(line, Math.max(byLine.get(line) ?? 0, hits));
     }
-    return byStart;
+    // Where the two compilers put a start differently (class fields: swc moves them into the
+    // constructor), the line's hits stand in for the statement's.
+    return (key: string) => byStart.get(key) ?? byLine.get(key.split(':')[0]!) ?? 0;
   };
 
   const statements = counts(Object.entries(from.statementMap).map(([id, r]) => [id, r, from.s[id] ?? 0]));
   for (const [id, range] of Object.entries(into.statementMap)) {
     const key = startOf(intoMap, range);
-    if (key !== undefined) into.s[id] = (into.s[id] ?? 0) + (statements.get(key) ?? 0);
+    if (key !== undefined) into.s[id] = (into.s[id] ?? 0) + statements(key);
   }
 
   const functions = counts(Object.entries(from.fnMap).map(([id, fn]) => [id, fn.decl, from.f[id] ?? 0]));
   for (const [id, fn] of Object.entries(into.fnMap)) {
     const key = startOf(intoMap, fn.decl);
-    if (key !== undefined) into.f[id] = (into.f[id] ?? 0) + (functions.get(key) ?? 0);
+    if (key !== undefined) into.f[id] = (into.f[id] ?? 0) + functions(key);
   }
 
   // A branch's arms are matched by where each arm starts.
@@ -96,7 +104,7 @@ function fold(from: WithSourceMap, into: WithSourceMap): void {
     if (!hits) continue;
     branch.locations.forEach((range, i) => {
       const key = startOf(intoMap, range);
-      if (key !== undefined) hits[i] = (hits[i] ?? 0) + (arms.get(key) ?? 0);
+      if (key !== undefined) hits[i] = (hits[i] ?? 0) + arms(key);
     });
   }
 }
