@@ -2,7 +2,14 @@
  * What happens at the edges of people steering a run: two parallel steps asking at once, a re-plan that
  * cannot be merged with people's edits, and an event log longer than the run keeps.
  */
-import { answerUpdate, approveUpdate, getStateQuery, resumeSignal } from '../workflows/messages';
+import {
+  answerUpdate,
+  approveUpdate,
+  getStateQuery,
+  pauseUpdate,
+  resumeSignal,
+  resumeUpdate,
+} from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep, waitFor, waitForState } from './helpers/wait';
@@ -25,12 +32,18 @@ const executorRequestsFor = (id: string) =>
   h.fake.requests.filter((r) => r.text.includes(`Your step: ${id}:`));
 
 describe('two parallel steps ask at once', () => {
-  it('asks one question at a time, and each answer reaches the step that asked it', async () => {
+  it('every question can be answered, and each answer reaches the step that asked it', async () => {
     const answered = (id: string) =>
       executorRule(
         id,
         { text: `${id} done` },
         { match: { contains: `Your step: ${id}:`, lastMessageContains: 'A person answered' } },
+      );
+    const asks = (id: string) =>
+      executorRule(
+        id,
+        { toolCalls: [{ name: 'ask_human', input: { question: `What about ${id}?` } }] },
+        { delayMs: 1_000 },
       );
     const handle = await h.start(
       { goal: 'Two questions', options: { maxParallelSteps: 2 } },
@@ -42,32 +55,37 @@ describe('two parallel steps ask at once', () => {
           ]),
           answered('a'),
           answered('b'),
-          executorRule('a', { toolCalls: [{ name: 'ask_human', input: { question: 'What about a?' } }] }),
-          executorRule('b', { toolCalls: [{ name: 'ask_human', input: { question: 'What about b?' } }] }),
+          asks('a'),
+          asks('b'),
           finishRule('both answered'),
         ],
       },
     );
-    await waitFor(
-      'both steps to ask',
-      () => (executorRequestsFor('a').length && executorRequestsFor('b').length) || undefined,
+    // Both turns in flight; a pause holds both steps at their next call, and resume lets them ask together.
+    await waitFor('both steps to ask', () =>
+      executorRequestsFor('a').length && executorRequestsFor('b').length ? true : undefined,
     );
-    const first = await waitForState(handle, 'a question', (s) => s.status === 'waiting_for_human');
+    await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'line the questions up' }] });
+    await waitFor('both turns to finish', () =>
+      executorRequestsFor('a')[0]?.endedAt && executorRequestsFor('b')[0]?.endedAt ? true : undefined,
+    );
     await sleep(500);
-    const still = await handle.query(getStateQuery);
-    // One question shown; the other step's question waits its turn.
-    expect(still.pendingQuestion).toEqual(first.pendingQuestion);
-    expect(still.events.filter((e) => e.kind === 'question_asked')).toHaveLength(1);
-    const q1 = first.pendingQuestion!;
-    expect(q1.id).toBe('q1');
+    await handle.executeUpdate(resumeUpdate, { args: [{}] });
 
-    await handle.executeUpdate(answerUpdate, { args: [{ answer: `for ${q1.stepId}`, questionId: 'q1' }] });
-    const second = await waitForState(handle, 'the second question', (s) => s.pendingQuestion?.id === 'q2');
-    const q2 = second.pendingQuestion!;
-    expect(q2.stepId).not.toBe(q1.stepId);
-    expect(q2.question).toBe(`What about ${q2.stepId}?`);
-    await handle.executeUpdate(answerUpdate, { args: [{ answer: `for ${q2.stepId}`, questionId: 'q2' }] });
-
+    const asked: { id: string; stepId: string; question: string }[] = [];
+    for (let n = 1; n <= 2; n++) {
+      const waiting = await waitForState(
+        handle,
+        `question ${n} of 2 to be waiting for an answer`,
+        (s) => s.pendingQuestion !== undefined && !asked.some((q) => q.id === s.pendingQuestion?.id),
+        10_000,
+      );
+      const q = waiting.pendingQuestion!;
+      asked.push(q);
+      expect(q.question).toBe(`What about ${q.stepId}?`);
+      await handle.executeUpdate(answerUpdate, { args: [{ answer: `for ${q.stepId}`, questionId: q.id }] });
+    }
+    expect(asked.map((q) => q.stepId).sort()).toEqual(['a', 'b']);
     expect((await handle.result()).answer).toBe('both answered');
     for (const id of ['a', 'b']) {
       expect(executorRequestsFor(id)[1]?.lastMessageText).toContain(`A person answered: for ${id}`);
