@@ -91,6 +91,33 @@ describe('structured answers', () => {
   });
 });
 
+describe('model text', () => {
+  it('cuts text too long to keep in history, saying how much was cut', async () => {
+    const handle = await h.start(
+      { goal: 'Talk a lot' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Talk' }]),
+          executorRule('a', { text: `START ${'y'.repeat(70_000)}` }),
+          finishRule('heard enough'),
+        ],
+      },
+    );
+    const result = await handle.result();
+    expect(result.answer).toBe('heard enough');
+    // What history kept of the executor's turn: the text cut, with the cut said at its end.
+    const history = await handle.fetchHistory();
+    const turns = (history.events ?? [])
+      .map((e) => e.activityTaskCompletedEventAttributes?.result?.payloads?.[0]?.data)
+      .filter((data): data is Uint8Array => data instanceof Uint8Array)
+      .map((data) => JSON.parse(Buffer.from(data).toString('utf8')) as { text?: string })
+      .filter((output) => output.text?.startsWith('START'));
+    expect(turns).toHaveLength(1);
+    expect(turns[0]!.text!.length).toBeLessThan(64_100);
+    expect(turns[0]!.text!.endsWith('[... cut at 64000 of 70006 characters]')).toBe(true);
+  });
+});
+
 describe('tool arguments', () => {
   it('refuses arguments too large to keep, telling the model to split the work', async () => {
     const handle = await h.start(
