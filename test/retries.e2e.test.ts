@@ -28,6 +28,19 @@ const COEFFICIENT = modelRetry.backoffCoefficient!;
 const defaultDelay = (n: number) => INITIAL_MS * COEFFICIENT ** (n - 1);
 
 type Rule = Scenario['rules'][number];
+type Role = 'planner' | 'executor' | 'replanner';
+
+/**
+ * The requests of one role: the planner and re-planner force their tool, the executor's first turn opens
+ * with its step. (`contains` is left free for the goal, which tells runs side by side apart.)
+ */
+const matchRole = (role: Role): Rule['match'] =>
+  role === 'planner'
+    ? { forcedTool: 'submit_plan' }
+    : role === 'replanner'
+      ? { forcedTool: 'submit_replan' }
+      : { lastMessageContains: 'Your step: a:' };
+const ACTIVITY: Record<Role, string> = { planner: 'planGoal', executor: 'executorTurn', replanner: 'replan' };
 type Fault = Omit<Rule, 'match' | 'name'>;
 
 let h: Harness;
@@ -114,76 +127,103 @@ describe('retry-after', () => {
 });
 
 describe('which failures are retried', () => {
-  it.each([408, 409, 429, 500, 502, 503, 529])('HTTP %i is retried', async (status) => {
-    const handle = await h.start(
-      { goal: `Retry ${status}` },
-      planAfter({ error: { status, message: 'try again', headers: { 'retry-after-ms': '20' } } }, 1),
-    );
-    expect((await handle.result()).answer).toBe('recovered');
-    expect(plannerRequests().map((r) => r.status)).toEqual([status, 200]);
-  });
-
-  /** Each role meets the refusal once; nothing is retried and the run fails at once saying what to fix. */
-  it.each<[number, 'planner' | 'executor' | 'replanner', string]>([
+  const RETRIED = [408, 409, 429, 500, 502, 503, 529];
+  const REFUSED: [number, Role, string][] = [
     [400, 'replanner', 'check the model name and options'],
     [401, 'executor', 'check ANTHROPIC_API_KEY'],
     [403, 'planner', 'is not allowed to use this model'],
     [404, 'planner', 'the model or endpoint does not exist'],
     [422, 'executor', 'a retry will not help'],
-  ])('HTTP %i fails the %s call at once, without a retry', async (status, role, fix) => {
-    const match =
-      role === 'planner'
-        ? { forcedTool: 'submit_plan' }
-        : role === 'replanner'
-          ? { forcedTool: 'submit_replan' }
-          : { contains: 'Your step: a:' };
-    const handle = await h.start(
-      { goal: `Refused with ${status}` },
-      {
-        rules: [
-          { name: 'refused', match, repeat: true, error: { status, message: 'no' } },
-          planRule([{ id: 'a', title: 'Step A' }]),
-          executorRule('a', { text: 'A done' }),
-          finishRule('never'),
-        ],
-      },
+  ];
+
+  // One run per status, side by side (each retry waits about a second); rules tell them apart by goal.
+  it(`retries ${RETRIED.join(', ')} once each, and the runs go on`, async () => {
+    h.fake.setScenario({
+      rules: [
+        ...RETRIED.map((status): Rule => ({
+          name: `fault-${status}`,
+          match: { forcedTool: 'submit_plan', contains: `Goal:\nRetry ${status}\n` },
+          error: { status, message: 'try again', headers: { 'retry-after-ms': '20' } },
+        })),
+        { ...planRule([{ id: 'a', title: 'Step A' }]), repeat: true },
+        executorRule('a', { text: 'A done' }, { repeat: true }),
+        { ...finishRule('recovered'), repeat: true },
+      ],
+    });
+    h.fake.clearRequests();
+    const handles = await Promise.all(RETRIED.map((status) => h.startRun({ goal: `Retry ${status}` })));
+    const results = await Promise.all(handles.map((handle) => handle.result()));
+    expect(results.map((r) => r.answer)).toEqual(RETRIED.map(() => 'recovered'));
+    for (const status of RETRIED) {
+      const calls = plannerRequests().filter((r) => r.text.includes(`Goal:\nRetry ${status}\n`));
+      expect([status, calls.map((r) => r.status)]).toEqual([status, [status, 200]]);
+    }
+  });
+
+  /** Each role meets the refusal once; nothing is retried and the run fails at once saying what to fix. */
+  it(`fails at once, without a retry, on ${REFUSED.map(([s, role]) => `${s} (${role})`).join(', ')}`, async () => {
+    h.fake.setScenario({
+      rules: [
+        ...REFUSED.map(([status, role]): Rule => ({
+          name: `refused-${status}`,
+          match: { ...matchRole(role), contains: `Refused with ${status}\n` },
+          repeat: true,
+          error: { status, message: 'no' },
+        })),
+        { ...planRule([{ id: 'a', title: 'Step A' }]), repeat: true },
+        executorRule('a', { text: 'A done' }, { repeat: true }),
+        { ...finishRule('never'), repeat: true },
+      ],
+    });
+    h.fake.clearRequests();
+    const handles = await Promise.all(
+      REFUSED.map(([status]) => h.startRun({ goal: `Refused with ${status}` })),
     );
-    const failure = await failureOf(handle.result());
-    expect(h.fake.requests.filter((r) => r.rule === 'refused')).toHaveLength(1);
-    expect(failure.types).toContain('ModelCallRejected');
-    expect(failure.messages[0]).toContain(`returned ${status}`);
-    expect(failure.messages[0]).toContain(fix);
+    const failures = await Promise.all(handles.map((handle) => failureOf(handle.result())));
+    REFUSED.forEach(([status, role, fix], i) => {
+      const failure = failures[i]!;
+      expect([status, h.fake.requests.filter((r) => r.rule === `refused-${status}`).length]).toEqual([
+        status,
+        1,
+      ]);
+      expect(failure.types).toContain('ModelCallRejected');
+      expect(failure.messages[0]).toMatch(
+        new RegExp(`^${ACTIVITY[role]} failed: Anthropic API returned ${status}`),
+      );
+      expect(failure.messages[0]).toContain(fix);
+    });
   });
 });
 
 describe('attempt caps', () => {
-  it.each(['planner', 'executor'] as const)(
-    'a %s call that keeps failing stops after the configured number of attempts',
-    async (role) => {
-      const match = role === 'planner' ? { forcedTool: 'submit_plan' } : { contains: 'Your step: a:' };
-      const handle = await h.start(
-        { goal: 'Never works' },
-        {
-          rules: [
-            {
-              name: 'down',
-              match,
-              repeat: true,
-              error: { status: 500, message: 'down', headers: { 'retry-after-ms': '20' } },
-            },
-            planRule([{ id: 'a', title: 'Step A' }]),
-          ],
-        },
-      );
-      const failure = await failureOf(handle.result());
-      expect(h.fake.requests.filter((r) => r.rule === 'down')).toHaveLength(MODEL_CALL_MAX_ATTEMPTS);
-      expect(failure.messages[0]).toMatch(
+  it('a planner call and an executor call that keep failing stop after the configured number of attempts', async () => {
+    const roles = ['planner', 'executor'] as const;
+    h.fake.setScenario({
+      rules: [
+        ...roles.map((role): Rule => ({
+          name: `down-${role}`,
+          match: { ...matchRole(role), contains: `Never works (${role})` },
+          repeat: true,
+          error: { status: 500, message: 'down', headers: { 'retry-after-ms': '20' } },
+        })),
+        { ...planRule([{ id: 'a', title: 'Step A' }]), repeat: true },
+      ],
+    });
+    h.fake.clearRequests();
+    const handles = await Promise.all(roles.map((role) => h.startRun({ goal: `Never works (${role})` })));
+    const failures = await Promise.all(handles.map((handle) => failureOf(handle.result())));
+    roles.forEach((role, i) => {
+      expect([role, h.fake.requests.filter((r) => r.rule === `down-${role}`).length]).toEqual([
+        role,
+        MODEL_CALL_MAX_ATTEMPTS,
+      ]);
+      expect(failures[i]!.messages[0]).toMatch(
         new RegExp(
-          `^(planGoal|executorTurn) failed after ${MODEL_CALL_MAX_ATTEMPTS} attempts: Anthropic API returned 500`,
+          `^${ACTIVITY[role]} failed after ${MODEL_CALL_MAX_ATTEMPTS} attempts: Anthropic API returned 500`,
         ),
       );
-    },
-  );
+    });
+  });
 
   it('a tool call whose activity keeps failing stops after the configured number of attempts', async () => {
     const workflowId = `tool-cap-${Date.now()}`;

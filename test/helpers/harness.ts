@@ -34,6 +34,8 @@ export interface Harness {
     scenario: Scenario,
     workflowId?: string,
   ): Promise<WorkflowHandle<typeof planAndExecute>>;
+  /** Start a run against the scenario already set, keeping the request log: for runs side by side. */
+  startRun(input: RunInput, workflowId?: string): Promise<WorkflowHandle<typeof planAndExecute>>;
   /** Terminate every run `start` began that is still going, so a failed test leaves nothing behind. */
   endStartedRuns(): Promise<void>;
   shutdown(): Promise<void>;
@@ -98,23 +100,28 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const running = worker?.run();
   const started: WorkflowHandle[] = [];
 
+  const startRun = async (input: RunInput, workflowId?: string) => {
+    const handle = await env.client.workflow.start(planAndExecute, {
+      taskQueue,
+      workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
+      args: [input],
+    });
+    started.push(handle);
+    return handle;
+  };
+
   return {
     env,
     fake,
     config,
     workspaceRoot,
     taskQueue,
-    async start(input, scenario, workflowId) {
+    start(input, scenario, workflowId) {
       fake.setScenario(scenario);
       fake.clearRequests();
-      const handle = await env.client.workflow.start(planAndExecute, {
-        taskQueue,
-        workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
-        args: [input],
-      });
-      started.push(handle);
-      return handle;
+      return startRun(input, workflowId);
     },
+    startRun,
     async endStartedRuns() {
       for (const handle of started.splice(0)) {
         // Most have ended already; terminating an ended run is refused, which is fine here.
