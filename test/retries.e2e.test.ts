@@ -18,7 +18,7 @@ import {
 } from '../workflows/timeouts';
 import { failureOf } from './helpers/failures';
 import { startHarness, type Harness } from './helpers/harness';
-import { waitFor } from './helpers/wait';
+import { sleep } from './helpers/wait';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
 
 const modelRetry = modelCallOptions.retry!;
@@ -71,7 +71,7 @@ const planAfter = (fault: Fault, times: number): Scenario => ({
 
 describe('retry-after', () => {
   it('a retry-after shorter than the default backoff is honoured: the retries come sooner', async () => {
-    const retryAfterMs = 100;
+    const retryAfterMs = Math.round(defaultDelay(1) / 2);
     const handle = await h.start(
       { goal: 'Short waits' },
       planAfter(
@@ -79,23 +79,28 @@ describe('retry-after', () => {
         3,
       ),
     );
-    // The server's own record of the first retry: scheduled exactly retry-after after the failed attempt.
-    const scheduledAfter = await waitFor('the planner call to wait for its retry', async () => {
+    // The server's own record of the retries it scheduled: each exactly retry-after after the failed
+    // attempt. (The record shows only until the retry is due, so not every one may be caught.)
+    const scheduled = new Map<number, number>();
+    const done = handle.result();
+    let finished = false;
+    void done.finally(() => (finished = true)).catch(() => undefined);
+    while (!finished) {
       const pending = (await handle.describe()).raw.pendingActivities?.[0];
       const last = optionalTsToMs(pending?.lastAttemptCompleteTime);
       const next = optionalTsToMs(pending?.nextAttemptScheduleTime);
-      return last !== undefined && next !== undefined ? next - last : undefined;
-    });
-    expect(scheduledAfter).toBe(retryAfterMs);
-    expect((await handle.result()).answer).toBe('recovered');
+      if (last !== undefined && next !== undefined) scheduled.set(last, next - last);
+      await sleep(50);
+    }
+    expect((await done).answer).toBe('recovered');
+    expect(scheduled.size).toBeGreaterThan(0);
+    expect(new Set(scheduled.values())).toEqual(new Set([retryAfterMs]));
 
-    // At the fake server: the waits do not grow as Temporal's backoff would (1 s, 2 s, 4 s today). The dev
-    // server starts no retry sooner than about a second after the failure, whatever the delay it scheduled.
+    // At the fake server: no retry came before its time. (How much later it came is the server's business:
+    // the dev server starts no retry sooner than about a second after the failure, whatever it scheduled.)
     const waited = gaps(plannerRequests());
     expect(waited).toHaveLength(3);
     for (const gap of waited) expect(gap).toBeGreaterThanOrEqual(retryAfterMs - 5);
-    expect(waited[1]).toBeLessThan(defaultDelay(2));
-    expect(waited[2]).toBeLessThan(defaultDelay(3) / 2);
   });
 
   it('a retry-after longer than the default backoff is honoured: the retry waits for it', async () => {
