@@ -1,16 +1,19 @@
 import { Context } from '@temporalio/activity';
 
-/** Well inside the 10 s heartbeat timeout; the SDK throttles what it actually sends. */
-export const HEARTBEAT_EVERY_MS = 2_000;
+/**
+ * Well inside the 3 s heartbeat timeouts (workflows/timeouts.ts); the worker sends heartbeats at most this
+ * often too (maxHeartbeatThrottleInterval), so a dead worker is noticed within the timeout.
+ */
+export const HEARTBEAT_EVERY_MS = 1_000;
 
 /**
- * Run `work` while heartbeating: once before it starts (so a model that is slow to send its first byte
- * still counts as alive) and then on a timer. A worker that dies stops heartbeating, and Temporal retries
- * the call after the heartbeat timeout instead of the much longer start-to-close timeout.
+ * Run `work` while heartbeating on a timer, also while waiting for a model's first byte. A worker that dies
+ * stops heartbeating, and Temporal retries the call after the heartbeat timeout instead of the much longer
+ * start-to-close timeout. A call that ends within the first interval sends none: fast calls cost no extra
+ * round trip.
  */
 export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const context = Context.current();
-  context.heartbeat();
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await work(context.cancellationSignal);

@@ -1,16 +1,27 @@
 /**
  * The effect boundary: every model call and tool call the workflow makes. Thin by design: build the
- * prompt, call src/llm or src/tools, validate, classify failures.
+ * prompt, call src/llm or src/tools, validate, classify failures. Implements the contract the workflow
+ * core owns (workflows/activity-contract.ts), plus the names runs started before v2 still call.
  */
-import { z } from 'zod';
 import type { ModelClients } from '../src/llm';
 import type { ToolRegistry } from '../src/tools';
-import { finishedIds, findPlanProblems } from '../workflows/plan';
+import type {
+  Activities,
+  ExecutorInput,
+  ExecutorOutput,
+  PlannerInput,
+  ReplannerInput,
+  StructuredOutcome,
+  ToolInput,
+} from '../workflows/activity-contract';
+import type { ToolResult } from '../workflows/chat';
 import { ASK_HUMAN_TOOL, AskHumanInputSchema } from '../workflows/messages';
+import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
+import { boundModelOutput } from './bounds';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
-import { runTool } from './run-tool';
+import { jsonSchemaOf } from './json-schema';
 import {
   EXECUTOR_SYSTEM,
   executorBrief,
@@ -21,20 +32,9 @@ import {
   SUBMIT_PLAN_TOOL,
   SUBMIT_REPLAN_TOOL,
 } from './prompts';
+import { runTool } from './run-tool';
 import { callForStructured } from './structured';
-import type {
-  ExecutorTurnInput,
-  ExecutorTurnOutput,
-  PlanGoalInput,
-  PlanGoalOutput,
-  ReplanInput,
-  ReplanOutput,
-  RunToolInput,
-  ToolCall,
-  ToolResult,
-} from './types';
-
-export type * from './types';
+import { v1Activities } from './v1-compat';
 
 export interface ActivityDeps {
   models: ModelClients;
@@ -55,8 +55,8 @@ const askHumanSpec = {
 };
 
 export function createActivities(deps: ActivityDeps) {
-  return {
-    async planGoal(input: PlanGoalInput): Promise<PlanGoalOutput> {
+  const activities = {
+    async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput>> {
       return callForStructured(deps.models, {
         modelSpec: input.model,
         system: PLANNER_SYSTEM,
@@ -65,12 +65,11 @@ export function createActivities(deps: ActivityDeps) {
         jsonSchema: plannerJsonSchema,
         maxTokens: deps.maxOutputTokens,
         idempotencyKey: input.idempotencyKey,
-        check: (plan) => findPlanProblems(plan.steps, new Set(), new Set()),
       });
     },
 
-    async replan(input: ReplanInput): Promise<ReplanOutput> {
-      const { done, taken } = finishedIds(input.plan);
+    /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
+    async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput>> {
       return callForStructured(deps.models, {
         modelSpec: input.model,
         system: REPLANNER_SYSTEM,
@@ -83,12 +82,10 @@ export function createActivities(deps: ActivityDeps) {
         jsonSchema: replannerJsonSchema,
         maxTokens: deps.maxOutputTokens,
         idempotencyKey: input.idempotencyKey,
-        check: (decision) =>
-          decision.action === 'continue' ? findPlanProblems(decision.remainingSteps, done, taken) : [],
       });
     },
 
-    async executorTurn(input: ExecutorTurnInput): Promise<ExecutorTurnOutput> {
+    async executor(input: ExecutorInput): Promise<ExecutorOutput> {
       const finalTurn = input.turn >= input.maxTurns;
       const brief =
         executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
@@ -111,40 +108,11 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
 
-    async runTool(input: RunToolInput): Promise<ToolResult> {
+    async tool(input: ToolInput): Promise<ToolResult> {
       return runTool(deps.tools, deps.workspaceRoot, input);
     },
-  };
+  } satisfies Activities;
+  return { ...activities, ...v1Activities(activities) };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
-
-/** Model output kept in history at most: text is cut, and an oversized tool call is refused back to the model. */
-export const MAX_MODEL_TEXT_CHARS = 64_000;
-export const MAX_TOOL_ARGUMENT_CHARS = 256_000;
-
-function boundModelOutput(text: string, toolCalls: ToolCall[]): { text: string; toolCalls: ToolCall[] } {
-  const cutText =
-    text.length <= MAX_MODEL_TEXT_CHARS
-      ? text
-      : `${text.slice(0, MAX_MODEL_TEXT_CHARS)}\n[... cut at ${MAX_MODEL_TEXT_CHARS} of ${text.length} characters]`;
-  return {
-    text: cutText,
-    toolCalls: toolCalls.map((call) => {
-      const size =
-        typeof call.input === 'string' ? call.input.length : JSON.stringify(call.input ?? {}).length;
-      if (size <= MAX_TOOL_ARGUMENT_CHARS) return call;
-      return {
-        id: call.id,
-        name: call.name,
-        input: {},
-        inputError: `arguments too large (${size} characters; the limit is ${MAX_TOOL_ARGUMENT_CHARS}): split the work into smaller calls`,
-      };
-    }),
-  };
-}
-
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
-  return rest;
-}
+export type WorkerActivities = ReturnType<typeof createActivities>;

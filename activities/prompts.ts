@@ -1,6 +1,6 @@
 /** Prompt text for each role. Kept apart from the call logic so it can be read and tuned on its own. */
 import { ASK_HUMAN_TOOL } from '../workflows/messages';
-import type { Correction, ExecutorTurnInput, ReplanInput } from './types';
+import type { Correction, ExecutorInput, ReplannerInput } from '../workflows/activity-contract';
 
 export const SUBMIT_PLAN_TOOL = 'submit_plan';
 export const SUBMIT_REPLAN_TOOL = 'submit_replan';
@@ -16,11 +16,13 @@ export const PLANNER_SYSTEM = [
 
 export const REPLANNER_SYSTEM = [
   'You are the Re-Planner in a plan-and-execute agent.',
-  'You see the goal, the plan, and the results of the steps that have run.',
+  'You see the goal, the steps that finished (one line each), the results of the steps that just ran, the steps',
+  'running now and the pending steps.',
   'If the goal is met, answer with action "finish" and the final answer for the user.',
   'Otherwise answer with action "continue" and remainingSteps: the full list of steps still to do, replacing',
   'every pending step. Keep useful pending steps (same id), change or drop the others, add what is missing.',
-  'Never reuse the id of a step that already ran. dependsOn may name done steps or steps in remainingSteps.',
+  'Never reuse the id of a step that ran or is running. dependsOn may name done or running steps, or steps in',
+  'remainingSteps. If you finish while steps are running, they complete but do not change your answer.',
   `Answer only by calling ${SUBMIT_REPLAN_TOOL}. Use "" for answer when continuing and [] for remainingSteps when finishing.`,
 ].join('\n');
 
@@ -40,18 +42,31 @@ export function plannerPrompt(goal: string, context: string | undefined, correct
   return parts.join('\n\n');
 }
 
-export function replannerPrompt(input: Omit<ReplanInput, 'model' | 'idempotencyKey'>): string {
-  const { goal, context, plan, justRan, stepsLeftInBudget, correction } = input;
-  const lines = plan.steps.map((s) => {
-    const deps = s.dependsOn.length > 0 ? ` (after ${s.dependsOn.join(', ')})` : '';
-    const result = s.result ? `\n    result: ${s.result}` : '';
-    return `- [${s.status}] ${s.id}: ${s.title}${deps}\n    instructions: ${s.instructions}${result}`;
-  });
+export function replannerPrompt(input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>): string {
+  const { goal, context, correction } = input;
   const parts = [`Goal:\n${goal}`];
   if (context) parts.push(`Context:\n${context}`);
-  parts.push(`Plan (version ${plan.version}):\n${lines.join('\n')}`);
-  parts.push(`Steps just run: ${justRan.join(', ') || '(none)'}`);
-  parts.push(`At most ${stepsLeftInBudget} more steps may run in this run.`);
+  const finished = input.finished.map(
+    (s) => `- [${s.status}] ${s.id}: ${s.title}${s.summary ? ` — ${s.summary}` : ''}`,
+  );
+  if (input.olderFinished > 0)
+    finished.unshift(`- (${input.olderFinished} earlier finished steps not shown)`);
+  parts.push(`Plan version ${input.planVersion}. Finished steps:\n${finished.join('\n') || '(none)'}`);
+  const just = input.justFinished.map((s) => `- [${s.status}] ${s.id}: ${s.title}\n    result: ${s.result}`);
+  parts.push(
+    `Steps just run: ${input.justFinished.map((s) => s.id).join(', ') || '(none)'}\n${just.join('\n')}`,
+  );
+  if (input.running.length > 0) {
+    parts.push(
+      `Running now (fixed; you cannot change them, but pending steps may depend on them):\n${input.running.map((s) => `- ${s.id}: ${s.title}`).join('\n')}`,
+    );
+  }
+  const pending = input.pending.map((s) => {
+    const deps = s.dependsOn.length > 0 ? ` (after ${s.dependsOn.join(', ')})` : '';
+    return `- ${s.id}: ${s.title}${deps}\n    instructions: ${s.instructions}`;
+  });
+  parts.push(`Pending steps:\n${pending.join('\n') || '(none)'}`);
+  parts.push(`At most ${input.stepsLeftInBudget} more steps may run in this run.`);
   if (input.pinned.length > 0) {
     parts.push(`Pinned by a person (keep these steps exactly as they are): ${input.pinned.join(', ')}`);
   }
@@ -62,7 +77,7 @@ export function replannerPrompt(input: Omit<ReplanInput, 'model' | 'idempotencyK
 }
 
 export function executorBrief(
-  input: Pick<ExecutorTurnInput, 'goal' | 'step' | 'dependencies' | 'advice'>,
+  input: Pick<ExecutorInput, 'goal' | 'step' | 'dependencies' | 'advice'>,
 ): string {
   const parts = [
     `Overall goal (for context only):\n${input.goal}`,

@@ -5,7 +5,8 @@ import type { ToolRegistry } from '../src/tools';
 import { callFingerprint, once, ToolResultStore, Workspace } from '../src/tools';
 import { ASK_HUMAN_TOOL } from '../workflows/messages';
 import { withHeartbeat } from './heartbeat';
-import type { RunToolInput, ToolResult } from './types';
+import type { ToolInput } from '../workflows/activity-contract';
+import type { ToolResult } from '../workflows/chat';
 
 /** Tool output kept in history (and shown to the model) at most; the rest is saved in the workspace. */
 export const MAX_TOOL_RESULT_CHARS = 32_000;
@@ -13,7 +14,7 @@ export const MAX_TOOL_RESULT_CHARS = 32_000;
 export async function runTool(
   tools: ToolRegistry,
   workspaceRoot: string,
-  input: RunToolInput,
+  input: ToolInput,
 ): Promise<ToolResult> {
   const context = Context.current();
   const { call } = input;

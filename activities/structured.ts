@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { ModelClients, ModelRequest } from '../src/llm';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
-import type { StructuredOutcome } from './types';
+import type { StructuredOutcome } from '../workflows/activity-contract';
 
 export interface StructuredCall<T> {
   modelSpec: string;
@@ -13,7 +13,7 @@ export interface StructuredCall<T> {
   maxTokens: number;
   idempotencyKey: string;
   /** Checks beyond the schema (graph rules); returns problems, empty when fine. */
-  check: (value: T) => string[];
+  check?: (value: T) => string[];
 }
 
 /**
@@ -67,7 +67,7 @@ export async function callForStructured<T>(
       .join('; ');
     return { valid: false, problems, rawOutput, usage };
   }
-  const problems = call.check(parsed.data);
+  const problems = call.check?.(parsed.data) ?? [];
   if (problems.length > 0) return { valid: false, problems: problems.join('; '), rawOutput, usage };
   return { valid: true, value: parsed.data, usage };
 }

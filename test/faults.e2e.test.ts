@@ -53,7 +53,7 @@ describe('invalid planner output', () => {
     expect(failure.messages[0]).toMatch(/planner \(anthropic:[^)]+\) returned invalid output twice/);
     expect(failure.messages[0]).toContain('steps: Too small');
     expect(failure.messages[0]).toContain(
-      'step "a" depends on "ghost", which is neither in the plan nor a done step',
+      'step "a" depends on "ghost", which is neither in the plan nor a done or running step',
     );
 
     const requests = plannerRequests();
@@ -147,7 +147,7 @@ describe('provider errors', () => {
       const failure = await failureOf(handle.result());
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(plannerRequests()).toHaveLength(1);
-      expect(failure.messages[0]).toContain('planGoal failed');
+      expect(failure.messages[0]).toContain('planner failed');
       expect(failure.messages[0]).toContain('401');
       expect(failure.messages[0]).toContain(`check ${variable}`);
       expect(failure.types).toContain('ModelCallRejected');
@@ -210,7 +210,7 @@ describe('model fault matrix', () => {
     );
     const failure = await failureOf(handle.result());
     expect(plannerRequests()).toHaveLength(5);
-    expect(failure.messages[0]).toMatch(/^planGoal failed after 5 attempts: Anthropic API returned 500/);
+    expect(failure.messages[0]).toMatch(/^planner failed after 5 attempts: Anthropic API returned 500/);
   });
 
   it('pauses for a person instead, with onModelFailure "pause", and retries the call on resume', async () => {
@@ -220,7 +220,7 @@ describe('model fault matrix', () => {
     );
     const paused = await waitForState(handle, 'paused after failure', (s) => s.status === 'paused');
     expect(paused.events.find((e) => e.kind === 'model_failed')?.message).toContain(
-      'Paused: planGoal failed after 5 attempts: Anthropic API returned 503',
+      'Paused: planner failed after 5 attempts: Anthropic API returned 503',
     );
     expect(plannerRequests()).toHaveLength(5);
     await sleep(300);

@@ -207,11 +207,16 @@ describe('plan edits while the run goes on', () => {
     expect(executorRequestsFor('b')[0]?.text).toContain('B-EDITED');
     expect(executorRequestsFor('x')[0]?.text).toContain('X-INSTRUCTIONS');
     const state = await handle.query(getStateQuery);
+    // The removed step stays in the plan, marked removed with who removed it and why.
     expect(state.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
+      ['c', 'removed'],
       ['b', 'done'],
       ['x', 'done'],
     ]);
+    expect(state.plan.steps.find((s) => s.id === 'c')?.result).toBe(
+      'Removed by a person in plan v2: a person knows better',
+    );
     const pinnedNotes = state.events.filter((e) => e.kind === 'pinned_kept').map((e) => e.message);
     expect(pinnedNotes).toEqual(
       expect.arrayContaining([
@@ -443,7 +448,7 @@ describe('the executor asks a person', () => {
     expect(executorRequestsFor('a')).toHaveLength(1); // blocked until answered
     expect(
       await rejection(handle.executeUpdate(answerUpdate, { args: [{ answer: 'x', questionId: 'q9' }] })),
-    ).toContain('the pending question is "q1"');
+    ).toContain('question "q9" is not waiting; waiting: q1');
 
     await handle.executeUpdate(answerUpdate, { args: [{ answer: 'Blue' }] });
     const result = await handle.result();

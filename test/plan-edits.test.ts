@@ -48,7 +48,14 @@ describe('plan edits', () => {
       'r',
       't2',
     );
-    expect(removed.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+    // A removed step stays in the plan, marked removed with who did it and why.
+    expect(removed.plan.steps.map((s) => [s.id, s.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'pending'],
+      ['x', 'removed'],
+      ['c', 'pending'],
+    ]);
+    expect(removed.plan.steps[2]?.result).toBe('Removed by a person in plan v3: r');
     expect(removed.removed).toEqual(['x']);
   });
 
@@ -61,6 +68,7 @@ describe('plan edits', () => {
     const replaced = edit([{ op: 'replaceRemaining', steps: [draft('b', ['a']), draft('z', ['b'])] }]);
     expect(replaced.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
+      ['c', 'removed'],
       ['b', 'pending'],
       ['z', 'pending'],
     ]);

@@ -21,13 +21,13 @@ describe('plan model', () => {
     expect(findPlanProblems([draft('a'), draft('a')], none, none)).toContain('duplicate step id "a"');
     expect(findPlanProblems([draft('a', ['a'])], none, none)).toContain('step "a" depends on itself');
     expect(findPlanProblems([draft('a', ['zz'])], none, none)).toEqual([
-      'step "a" depends on "zz", which is neither in the plan nor a done step',
+      'step "a" depends on "zz", which is neither in the plan nor a done or running step',
     ]);
     expect(findPlanProblems([draft('a', ['c']), draft('b', ['a']), draft('c', ['b'])], none, none)).toEqual([
       'dependency cycle: a -> c -> b -> a',
     ]);
     expect(findPlanProblems([draft('x')], new Set(['x']), new Set(['x']))).toEqual([
-      'step id "x" is already used by a finished step',
+      'step id "x" is already used by a step that ran',
     ]);
     expect(findPlanProblems([draft('b', ['a'])], new Set(['a']), new Set(['a']))).toEqual([]);
   });

@@ -68,9 +68,12 @@ export type AnswerPayload = z.input<typeof AnswerSchema>;
 
 /** What every control update returns once accepted. */
 export interface ControlAck {
+  /** The plan version and run status the command produced. */
   planVersion: number;
   status: RunStatus;
   message: string;
+  /** What the command did differently from what was asked, e.g. a step placed after its dependency. */
+  notes?: string[];
 }
 
 /** A compact view of the plan for terminals and dashboards. */

@@ -43,7 +43,7 @@ export function protectHumanEdits(
 
   // A kept step may depend on a step the re-planner dropped; such a dependency could never be met.
   const available = new Set([
-    ...plan.steps.filter((s) => s.status === 'done').map((s) => s.id),
+    ...plan.steps.filter((s) => s.status === 'done' || s.status === 'running').map((s) => s.id),
     ...steps.map((d) => d.id),
   ]);
   steps = steps.map((d) => {

@@ -1,17 +1,26 @@
 /** The durable state of one run: what the workflow holds, what queries return, what the result carries. */
+import type { TokenUsage } from './chat';
 import type { ResolvedRunInput, RunOptions, StepDraft } from './schemas';
 
-export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped';
+export type { TokenUsage } from './chat';
+
+/**
+ * `skipped`: the re-planner dropped the step before it ran; `removed`: a person removed it. Both stay in
+ * the plan (with who and why in `result`) so nobody wonders where a step went.
+ */
+export type StepStatus = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'removed';
 export type RevisionAuthor = 'planner' | 'replanner' | 'human';
 
 export interface PlanStep extends StepDraft {
   status: StepStatus;
-  /** Summary of what the step produced (done) or why it stopped (failed, skipped). */
+  /** Summary of what the step produced (done) or why it stopped (failed, skipped, removed). */
   result?: string;
   /** Executor model turns spent on the step. */
   turns: number;
   /** Plan version that introduced this step in its current form. */
   revision: number;
+  startedAt?: string;
+  endedAt?: string;
 }
 
 export interface PlanRevision {
@@ -32,11 +41,6 @@ export interface Plan {
 }
 
 export type ModelRole = 'planner' | 'executor' | 'replanner';
-
-export interface TokenUsage {
-  inputTokens: number;
-  outputTokens: number;
-}
 
 export interface UsageEntry extends TokenUsage {
   role: ModelRole;
@@ -91,13 +95,17 @@ export interface RunState {
   runningStepIds: string[];
   /** Set by pause: no new model or tool call starts until resume. */
   paused: boolean;
+  /** The question shown to people now (the oldest one waiting). */
   pendingQuestion?: PendingQuestion;
+  /** Every question waiting for an answer, oldest first (parallel steps may ask at once). */
+  questions: PendingQuestion[];
   /** Notes from people; the executor and re-planner see them from then on. */
   advice: AdviceNote[];
   /** Steps a person added or changed: the re-planner may not drop or rewrite them. */
   pinnedStepIds: string[];
   /** Steps a person removed: the re-planner may not bring them back. */
   humanRemovedStepIds: string[];
+  /** Steps that finished (done or failed). */
   stepsExecuted: number;
   replans: number;
   /** How many times this run has continued as new (each time with a fresh, short history). */
@@ -131,6 +139,7 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     plan: { version: 0, steps: [], revisions: [] },
     runningStepIds: [],
     paused: false,
+    questions: [],
     advice: [],
     pinnedStepIds: [],
     humanRemovedStepIds: [],

@@ -1,4 +1,5 @@
-import type { ModelRole, TokenUsage, UsageEntry } from './state';
+import type { TokenUsage } from './chat';
+import type { ModelRole, UsageEntry } from './state';
 
 /** Add one model call's usage to the per-role, per-model totals. */
 export function addUsage(
@@ -8,17 +9,14 @@ export function addUsage(
   usage: TokenUsage,
 ): UsageEntry[] {
   const existing = entries.find((e) => e.role === role && e.model === model);
-  if (!existing) return [...entries, { role, model, calls: 1, ...usage }];
-  return entries.map((e) =>
-    e === existing
-      ? {
-          ...e,
-          calls: e.calls + 1,
-          inputTokens: e.inputTokens + usage.inputTokens,
-          outputTokens: e.outputTokens + usage.outputTokens,
-        }
-      : e,
-  );
+  if (!existing) {
+    entries.push({ role, model, calls: 1, inputTokens: usage.inputTokens, outputTokens: usage.outputTokens });
+    return entries;
+  }
+  existing.calls += 1;
+  existing.inputTokens += usage.inputTokens;
+  existing.outputTokens += usage.outputTokens;
+  return entries;
 }
 
 export function totalTokens(entries: UsageEntry[]): TokenUsage {

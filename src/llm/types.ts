@@ -3,24 +3,9 @@
  * above src/llm knows which provider answered.
  */
 
-export interface ToolCall {
-  id: string;
-  name: string;
-  input: unknown;
-  /** Set when the model's arguments could not be parsed as JSON; `input` is then the raw text. */
-  inputError?: string;
-}
+import type { ChatMessage, TokenUsage, ToolCall } from '../../workflows/chat';
 
-export interface ToolResult {
-  toolCallId: string;
-  content: string;
-  isError: boolean;
-}
-
-export type ChatMessage =
-  | { role: 'user'; text: string }
-  | { role: 'assistant'; text: string; toolCalls: ToolCall[] }
-  | { role: 'tool'; results: ToolResult[] };
+export type { ChatMessage, TokenUsage, ToolCall, ToolResult } from '../../workflows/chat';
 
 export interface ToolSpec {
   name: string;
@@ -46,7 +31,7 @@ export interface ModelRequest {
 export interface ModelResponse {
   text: string;
   toolCalls: ToolCall[];
-  usage: { inputTokens: number; outputTokens: number };
+  usage: TokenUsage;
   stopReason: string;
 }
 

@@ -1,0 +1,103 @@
+/**
+ * The activities the workflow calls: their names, inputs and outputs. The workflow core owns this contract;
+ * activities/ implements it (`satisfies Activities`) and the workflow proxies it by type only.
+ */
+import type { ChatMessage, TokenUsage, ToolCall, ToolResult } from './chat';
+import type { PlannerOutput, ReplannerOutput, StepDraft } from './schemas';
+
+export interface Correction {
+  /** What the model answered last time, as text. */
+  previousOutput: string;
+  /** Why it was rejected. */
+  problems: string;
+}
+
+/** A structured answer from a model: valid, or invalid with what was wrong so the caller can re-ask once. */
+export type StructuredOutcome<T> =
+  | { valid: true; value: T; usage: TokenUsage }
+  | { valid: false; problems: string; rawOutput: string; usage: TokenUsage };
+
+export interface PlannerInput {
+  goal: string;
+  context?: string;
+  model: string;
+  idempotencyKey: string;
+  correction?: Correction;
+}
+
+export interface StepBrief {
+  id: string;
+  title: string;
+  instructions: string;
+}
+
+export interface ExecutorInput {
+  goal: string;
+  step: StepBrief;
+  /** Results of the steps this one depends on: all the executor learns about the rest of the run. */
+  dependencies: { id: string; title: string; result: string }[];
+  /** The step's conversation so far, after the opening brief: assistant turns and tool results. */
+  transcript: ChatMessage[];
+  /** Notes from people, oldest first. */
+  advice: string[];
+  model: string;
+  turn: number;
+  maxTurns: number;
+  idempotencyKey: string;
+}
+
+export interface ExecutorOutput {
+  text: string;
+  toolCalls: ToolCall[];
+  usage: TokenUsage;
+}
+
+export interface ToolInput {
+  call: ToolCall;
+  stepId: string;
+  idempotencyKey: string;
+}
+
+/** A finished step as the re-planner sees it: one line, whatever the length of its result. */
+export interface FinishedStepSummary {
+  id: string;
+  title: string;
+  status: 'done' | 'failed' | 'skipped' | 'removed';
+  summary: string;
+}
+
+/**
+ * What the re-planner is given. Its size does not grow with the run: finished steps appear as one-line
+ * summaries (the most recent ones; older ones only counted), full results only for the steps that just
+ * finished, and the rest of the plan as drafts.
+ */
+export interface ReplannerInput {
+  goal: string;
+  context?: string;
+  planVersion: number;
+  /** Steps that finished since the last re-plan, with their results. */
+  justFinished: { id: string; title: string; status: 'done' | 'failed'; result: string }[];
+  /** Earlier finished steps, most recent last. */
+  finished: FinishedStepSummary[];
+  /** Finished steps older than those in `finished`, left out to keep the input small. */
+  olderFinished: number;
+  /** Steps running now: fixed, the revision cannot change them. */
+  running: { id: string; title: string }[];
+  /** The steps still to do, as the plan has them now. */
+  pending: StepDraft[];
+  stepsLeftInBudget: number;
+  /** Steps a person added or changed: keep them as they are. */
+  pinned: string[];
+  /** Notes from people, oldest first. */
+  advice: string[];
+  model: string;
+  idempotencyKey: string;
+  correction?: Correction;
+}
+
+export interface Activities {
+  planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput>>;
+  executor(input: ExecutorInput): Promise<ExecutorOutput>;
+  tool(input: ToolInput): Promise<ToolResult>;
+  replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput>>;
+}

@@ -1,0 +1,172 @@
+/**
+ * What people can do to a run, each as a check (run by update validators before anything changes, and by
+ * signal handlers) and an action. A check throws a PlanEditError naming the rule; an action changes the
+ * state and returns the acknowledgement the caller sees, with the plan version and status it produced.
+ */
+import { CancellationScope } from '@temporalio/workflow';
+import type { ControlAck, PlanEditOp } from './messages';
+import { describeRevision } from './plan';
+import { applyPlanEdits, PlanEditError } from './plan-edits';
+import type { Questions } from './questions';
+import type { RunCore } from './run-core';
+import { now, truncate } from './run-core';
+
+export type ApprovalDecision = { approved: true } | { approved: false; reason: string };
+
+/** Notes kept at most, and characters of notes in all: advice is shown to every model call. */
+export const MAX_ADVICE_NOTES = 100;
+
+export class Controls {
+  approval: ApprovalDecision | undefined;
+  awaitingApproval = false;
+  cancelRequest: { reason?: string } | undefined;
+  /** Called after anything that may let the scheduler start work (an edit, a resume). */
+  onChange: () => void = () => undefined;
+
+  constructor(
+    private readonly core: RunCore,
+    private readonly questions: Questions,
+    readonly scope: CancellationScope,
+  ) {}
+
+  checkNotEnded(): void {
+    if (this.core.ended()) {
+      throw new PlanEditError(`the run has ended (status: ${this.core.state.status})`);
+    }
+  }
+
+  checkCanEdit(ops: PlanEditOp[]): void {
+    this.checkNotEnded();
+    if (this.core.state.plan.version === 0)
+      throw new PlanEditError('there is no plan yet: the planner is still working; try again in a moment');
+    applyPlanEdits(this.core.state.plan, ops, 'check', now());
+  }
+
+  editPlan(ops: PlanEditOp[], reason: string | undefined): ControlAck {
+    const { core } = this;
+    const outcome = applyPlanEdits(
+      core.state.plan,
+      ops,
+      reason ?? 'edited by a person (no reason given)',
+      now(),
+    );
+    core.setPlan(outcome.plan);
+    const removed = new Set(outcome.removed);
+    core.state.pinnedStepIds = [...new Set([...core.state.pinnedStepIds, ...outcome.touched])].filter(
+      (id) => !removed.has(id),
+    );
+    core.state.humanRemovedStepIds = [...new Set([...core.state.humanRemovedStepIds, ...outcome.removed])];
+    const revision = core.state.plan.revisions.at(-1);
+    core.event(
+      'plan_edited',
+      `Plan v${core.state.plan.version} by a person: ${revision?.reason ?? ''} (${describeRevision(revision)})`,
+    );
+    for (const note of outcome.notes) core.event('edit_note', note);
+    this.onChange();
+    return this.ack(`plan is now version ${core.state.plan.version}`, outcome.notes);
+  }
+
+  checkAwaitingApproval(): void {
+    if (!this.awaitingApproval || this.approval !== undefined || this.core.ended()) {
+      throw new PlanEditError(`the run is not waiting for approval (status: ${this.core.state.status})`);
+    }
+  }
+
+  approve(ops: PlanEditOp[] | undefined, reason: string | undefined): ControlAck {
+    const notes =
+      ops && ops.length > 0 ? this.editPlan(ops, reason ?? 'edited on approval').notes : undefined;
+    this.approval = { approved: true };
+    this.awaitingApproval = false;
+    this.core.setPhase('executing');
+    this.core.event(
+      'approved',
+      `Plan v${this.core.state.plan.version} approved${reason ? `: ${reason}` : ''}.`,
+    );
+    return this.ack('approved', notes);
+  }
+
+  reject(reason: string): ControlAck {
+    this.approval = { approved: false, reason };
+    this.awaitingApproval = false;
+    this.core.event('rejected', `Plan rejected: ${reason}`);
+    return this.ack('rejected');
+  }
+
+  checkCanPause(): void {
+    this.checkNotEnded();
+    if (this.core.state.paused) throw new PlanEditError('the run is already paused');
+  }
+
+  pause(reason: string | undefined): ControlAck {
+    this.core.state.paused = true;
+    this.core.event(
+      'paused',
+      `Paused${reason ? `: ${reason}` : ''}; no new model or tool call starts until resume.`,
+    );
+    this.core.refreshStatus();
+    return this.ack('paused');
+  }
+
+  checkCanResume(): void {
+    this.checkNotEnded();
+    if (!this.core.state.paused) throw new PlanEditError('the run is not paused');
+  }
+
+  resume(): ControlAck {
+    this.core.state.paused = false;
+    this.core.event('resumed', 'Resumed.');
+    this.core.refreshStatus();
+    this.onChange();
+    return this.ack('resumed');
+  }
+
+  checkCanCancel(): void {
+    this.checkNotEnded();
+    if (this.cancelRequest) throw new PlanEditError('the run is already being cancelled');
+  }
+
+  cancel(reason: string | undefined): ControlAck {
+    this.cancelRequest = reason !== undefined ? { reason } : {};
+    this.core.event('cancel_requested', `Cancel requested${reason ? `: ${reason}` : ''}.`);
+    this.scope.cancel();
+    return this.ack('cancelling');
+  }
+
+  checkCanAdvise(): void {
+    this.checkNotEnded();
+    if (this.core.state.advice.length >= MAX_ADVICE_NOTES) {
+      throw new PlanEditError(
+        `the run already has ${MAX_ADVICE_NOTES} advice notes, the most it keeps; fold what matters into one note or edit the plan instead`,
+      );
+    }
+  }
+
+  advise(note: string): ControlAck {
+    this.core.state.advice.push({ at: now(), note });
+    this.core.event('advice', `A person advises: ${truncate(note, 200)}`);
+    return this.ack('noted');
+  }
+
+  checkCanAnswer(questionId: string | undefined): void {
+    this.checkNotEnded();
+    this.questions.checkCanAnswer(questionId);
+  }
+
+  answer(answer: string, questionId: string | undefined): ControlAck {
+    const id = this.questions.answer(answer, questionId);
+    return this.ack(`answered ${id}`);
+  }
+
+  recordRejectedSignal(name: string, message: string): void {
+    this.core.event('signal_rejected', `${name} signal rejected: ${message}`);
+  }
+
+  private ack(message: string, notes?: string[]): ControlAck {
+    return {
+      planVersion: this.core.state.plan.version,
+      status: this.core.state.status,
+      message,
+      ...(notes && notes.length > 0 ? { notes } : {}),
+    };
+  }
+}

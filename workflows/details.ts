@@ -1,0 +1,34 @@
+/** The markdown the Temporal Web UI shows as a run's "current details": status, question, every step. */
+import type { PlanStep, RunState } from './state';
+import { totalTokens } from './usage';
+
+/** Finished steps shown at most; older ones are counted, so rendering stays cheap on long runs. */
+const MAX_FINISHED_SHOWN = 30;
+
+export function renderDetails(state: RunState): string {
+  const { plan } = state;
+  let done = 0;
+  const finished: PlanStep[] = [];
+  const open: PlanStep[] = [];
+  for (const step of plan.steps) {
+    if (step.status === 'done') done += 1;
+    if (step.status === 'pending' || step.status === 'running') open.push(step);
+    else finished.push(step);
+  }
+  const tokens = totalTokens(state.usage);
+  const lines = [
+    `**${state.status}** · plan v${plan.version} · ${done}/${plan.steps.length} steps done · ${tokens.inputTokens + tokens.outputTokens} tokens`,
+  ];
+  for (const q of state.questions) lines.push('', `**Question (${q.id}, step ${q.stepId}):** ${q.question}`);
+  const hidden = Math.max(0, finished.length - MAX_FINISHED_SHOWN);
+  if (hidden > 0) lines.push('', `_${hidden} earlier finished steps not shown_`);
+  const pinned = new Set(state.pinnedStepIds);
+  lines.push(
+    '',
+    ...[...finished.slice(hidden), ...open].map(
+      (s) => `- \`${s.status}\` **${s.id}** ${s.title}${pinned.has(s.id) ? ' 📌' : ''}`,
+    ),
+  );
+  if (state.endMessage) lines.push('', `**Ended (${state.endReason ?? ''}):** ${state.endMessage}`);
+  return lines.join('\n');
+}
