@@ -14,6 +14,8 @@ export const HEARTBEAT_EVERY_MS = 1_000;
  */
 export async function withHeartbeat<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const context = Context.current();
+  // A local activity cannot heartbeat: the workflow task it runs in is what Temporal watches.
+  if (context.info.isLocal) return work(context.cancellationSignal);
   const timer = setInterval(() => context.heartbeat(), HEARTBEAT_EVERY_MS);
   try {
     return await work(context.cancellationSignal);

@@ -12,6 +12,7 @@ import type {
   PlannerInput,
   ReplannerInput,
   StructuredOutcome,
+  Timed,
   ToolInput,
 } from '../workflows/activity-contract';
 import type { ToolResult } from '../workflows/chat';
@@ -32,6 +33,7 @@ import {
   SUBMIT_PLAN_TOOL,
   SUBMIT_REPLAN_TOOL,
 } from './prompts';
+import { rememberCall } from './remember';
 import { runTool } from './run-tool';
 import { callForStructured } from './structured';
 import { v1Activities } from './v1-compat';
@@ -55,64 +57,74 @@ const askHumanSpec = {
 };
 
 export function createActivities(deps: ActivityDeps) {
+  const remember = <T extends object>(input: { idempotencyKey: string }, work: () => Promise<T>) =>
+    rememberCall(deps.workspaceRoot, input, work);
   const activities = {
-    async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput>> {
-      return callForStructured(deps.models, {
-        modelSpec: input.model,
-        system: PLANNER_SYSTEM,
-        prompt: plannerPrompt(input.goal, input.context, input.correction),
-        tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
-        jsonSchema: plannerJsonSchema,
-        maxTokens: deps.maxOutputTokens,
-        idempotencyKey: input.idempotencyKey,
-      });
+    async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
+      return remember(input, () =>
+        callForStructured(deps.models, {
+          modelSpec: input.model,
+          system: PLANNER_SYSTEM,
+          prompt: plannerPrompt(input.goal, input.context, input.correction),
+          tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
+          jsonSchema: plannerJsonSchema,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
     },
 
     /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
-    async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput>> {
-      return callForStructured(deps.models, {
-        modelSpec: input.model,
-        system: REPLANNER_SYSTEM,
-        prompt: replannerPrompt(input),
-        tool: {
-          name: SUBMIT_REPLAN_TOOL,
-          description: 'Submit the re-planning decision.',
-          schema: ReplannerOutputSchema,
-        },
-        jsonSchema: replannerJsonSchema,
-        maxTokens: deps.maxOutputTokens,
-        idempotencyKey: input.idempotencyKey,
-      });
+    async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
+      return remember(input, () =>
+        callForStructured(deps.models, {
+          modelSpec: input.model,
+          system: REPLANNER_SYSTEM,
+          prompt: replannerPrompt(input),
+          tool: {
+            name: SUBMIT_REPLAN_TOOL,
+            description: 'Submit the re-planning decision.',
+            schema: ReplannerOutputSchema,
+          },
+          jsonSchema: replannerJsonSchema,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
     },
 
-    async executor(input: ExecutorInput): Promise<ExecutorOutput> {
-      const finalTurn = input.turn >= input.maxTurns;
-      const brief =
-        executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
-      try {
-        const { client, model } = deps.models.forSpec(input.model);
-        const response = await withHeartbeat((signal) =>
-          client.complete({
-            model,
-            system: EXECUTOR_SYSTEM,
-            messages: [{ role: 'user', text: brief }, ...input.transcript],
-            tools: [...deps.tools.specs(), askHumanSpec],
-            maxTokens: deps.maxOutputTokens,
-            idempotencyKey: input.idempotencyKey,
-            signal,
-          }),
-        );
-        return { ...boundModelOutput(response.text, response.toolCalls), usage: response.usage };
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
+    async executor(input: ExecutorInput): Promise<ExecutorOutput & Timed> {
+      return remember(input, () => executorTurn(deps, input));
     },
 
-    async tool(input: ToolInput): Promise<ToolResult> {
-      return runTool(deps.tools, deps.workspaceRoot, input);
+    async tool(input: ToolInput): Promise<ToolResult & Timed> {
+      return remember(input, () => runTool(deps.tools, deps.workspaceRoot, input));
     },
   } satisfies Activities;
   return { ...activities, ...v1Activities(activities) };
+}
+
+async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<ExecutorOutput> {
+  const finalTurn = input.turn >= input.maxTurns;
+  const brief =
+    executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
+  try {
+    const { client, model } = deps.models.forSpec(input.model);
+    const response = await withHeartbeat((signal) =>
+      client.complete({
+        model,
+        system: EXECUTOR_SYSTEM,
+        messages: [{ role: 'user', text: brief }, ...input.transcript],
+        tools: [...deps.tools.specs(), askHumanSpec],
+        maxTokens: deps.maxOutputTokens,
+        idempotencyKey: input.idempotencyKey,
+        signal,
+      }),
+    );
+    return { ...boundModelOutput(response.text, response.toolCalls), usage: response.usage };
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
 }
 
 export type WorkerActivities = ReturnType<typeof createActivities>;

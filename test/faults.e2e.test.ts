@@ -124,6 +124,45 @@ describe('provider errors', () => {
     expect(attempts).toContain(2);
   });
 
+  it('retries a call that ran as a local activity after the retry-after, as a regular activity', async () => {
+    const handle = await h.start(
+      { goal: 'Survive a rate limit mid-step' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Step A' }]),
+          {
+            ...executorRule('a', { toolCalls: [{ name: 'list_files', input: {} }] }),
+            match: { contains: 'Your step: a:', lastMessageContains: 'Your step: a:' },
+          },
+          // The executor answered fast once, so its next turn runs locally; it meets a 429.
+          {
+            name: 'rate-limited',
+            match: { contains: 'Your step: a:' },
+            error: { status: 429, message: 'slow down', headers: { 'retry-after': '2' } },
+          },
+          executorRule('a', { text: 'A done' }),
+          finishRule('made it'),
+        ],
+      },
+    );
+    expect((await handle.result()).answer).toBe('made it');
+    const turns = h.fake.requests.filter((r) => r.text.includes('Your step: a:'));
+    expect(turns.map((r) => r.status)).toEqual([200, 429, 200]);
+    expect(turns[2]!.startedAt - turns[1]!.endedAt!).toBeGreaterThanOrEqual(1_900);
+    // In history: the failed local attempt as a marker with its failure, a durable 2 s timer for the
+    // retry-after, then the retry as a regular activity.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const failedMarker = events.find((e) => e.markerRecordedEventAttributes?.failure);
+    expect(failedMarker?.markerRecordedEventAttributes?.failure?.message).toContain('429');
+    const timer = events.find((e) => e.timerStartedEventAttributes);
+    expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(2);
+    const executorActivities = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'executor',
+    );
+    // The first turn (a regular activity, the lane's first call) and the retry.
+    expect(executorActivities).toHaveLength(2);
+  });
+
   it.each([
     ['anthropic:planner-big', 'ANTHROPIC_API_KEY'],
     ['openai:planner-big', 'OPENAI_API_KEY'],

@@ -341,8 +341,10 @@ describe('pause, resume, cancel', () => {
       ['a', 'done'],
       ['b', 'failed'],
     ]);
-    const history = await handle.fetchHistory();
-    expect(history.events?.some((e) => e.activityTaskCancelRequestedEventAttributes)).toBe(true);
+    // The model call in flight was cut off: the fake server saw the client hang up, and never answered.
+    const inFlight = h.fake.requests.find((r) => r.text.includes('Your step: b:'));
+    expect(inFlight?.endedAt).toBeDefined();
+    expect(inFlight?.status).toBeUndefined();
   });
 });
 

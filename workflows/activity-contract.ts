@@ -95,9 +95,17 @@ export interface ReplannerInput {
   correction?: Correction;
 }
 
+/**
+ * How long the call took in the worker. The workflow routes calls by it (fast ones run as local
+ * activities) and, being part of the recorded result, it replays the same.
+ */
+export interface Timed {
+  elapsedMs: number;
+}
+
 export interface Activities {
-  planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput>>;
-  executor(input: ExecutorInput): Promise<ExecutorOutput>;
-  tool(input: ToolInput): Promise<ToolResult>;
-  replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput>>;
+  planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed>;
+  executor(input: ExecutorInput): Promise<ExecutorOutput & Timed>;
+  tool(input: ToolInput): Promise<ToolResult & Timed>;
+  replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed>;
 }

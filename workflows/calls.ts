@@ -1,34 +1,118 @@
 /**
- * How the run calls its activities: every model call waits at the pause gate first, a model call that
- * failed for good can pause the run instead of failing it, and structured output gets one corrective re-ask.
+ * How the run calls its activities. Every call waits at the pause gate first. It runs as a local activity
+ * (no server round trip; the fast path) unless options.localActivities is off, and a local attempt that
+ * fails in a way a retry may fix continues as a regular activity, whose retries the Web UI shows. A model
+ * call that failed for good can pause the run instead of failing it, and structured output gets one
+ * corrective re-ask.
  */
-import { RetryState } from '@temporalio/common';
-import { ActivityFailure, ApplicationFailure, isCancellation, proxyActivities } from '@temporalio/workflow';
-import type { Activities, Correction, StructuredOutcome } from './activity-contract';
+import { RetryState, type Duration } from '@temporalio/common';
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  TemporalFailure,
+} from '@temporalio/workflow';
+import type { Activities, Correction, StructuredOutcome, Timed } from './activity-contract';
+import { CallRouter } from './call-routing';
 import type { RunCore } from './run-core';
 import type { ModelRole } from './state';
 import {
+  localModelCallOptions,
+  localToolCallOptions,
+  MODEL_CALL_FIRST_RETRY,
   MODEL_CALL_MAX_ATTEMPTS,
+  modelCallAfterLocalOptions,
   modelCallOptions,
+  TOOL_CALL_FIRST_RETRY,
   TOOL_CALL_MAX_ATTEMPTS,
+  toolCallAfterLocalOptions,
   toolCallOptions,
 } from './timeouts';
 
-export const modelActivities = proxyActivities<Activities>(modelCallOptions);
-export const toolActivities = proxyActivities<Activities>(toolCallOptions);
+type Proxy = ActivityInterfaceFor<Activities>;
+type Kind = 'model' | 'tool';
+
+const LOCAL: Record<Kind, Proxy> = {
+  model: proxyLocalActivities<Activities>(localModelCallOptions),
+  tool: proxyLocalActivities<Activities>(localToolCallOptions),
+};
+const REMOTE: Record<Kind, Proxy> = {
+  model: proxyActivities<Activities>(modelCallOptions),
+  tool: proxyActivities<Activities>(toolCallOptions),
+};
+const AFTER_LOCAL: Record<Kind, Proxy> = {
+  model: proxyActivities<Activities>(modelCallAfterLocalOptions),
+  tool: proxyActivities<Activities>(toolCallAfterLocalOptions),
+};
+const FIRST_RETRY: Record<Kind, Duration> = { model: MODEL_CALL_FIRST_RETRY, tool: TOOL_CALL_FIRST_RETRY };
 
 export class Calls {
-  constructor(private readonly core: RunCore) {}
+  private readonly router: CallRouter;
+
+  constructor(private readonly core: RunCore) {
+    this.router = new CallRouter(core.input.options.localActivities);
+  }
+
+  /**
+   * One call to the activity `name` in `lane`: `call` gets the activity proxy to use and runs the activity
+   * with it. Fast lanes run locally (see call-routing.ts); a local attempt that fails in a way a retry may
+   * fix continues as a regular activity. Failures come out as ActivityFailure, local or not.
+   */
+  async invoke<T extends Timed>(
+    name: keyof Activities,
+    lane: string,
+    call: (activities: Proxy) => Promise<T>,
+  ): Promise<T> {
+    const kind: Kind = name === 'tool' ? 'tool' : 'model';
+    if (!this.router.local(lane)) return this.observed(lane, false, await call(REMOTE[kind]));
+    await this.router.yieldIfDue();
+    try {
+      return this.observed(lane, true, await call(LOCAL[kind]));
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      this.router.failed(lane);
+      const cause = err instanceof ActivityFailure ? err.cause : err;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable) {
+        throw new ActivityFailure(
+          err.message,
+          name,
+          undefined,
+          RetryState.NON_RETRYABLE_FAILURE,
+          undefined,
+          cause,
+        );
+      }
+      await sleep(retryDelay(cause) ?? FIRST_RETRY[kind]);
+      return this.observed(lane, false, await call(AFTER_LOCAL[kind]));
+    }
+  }
+
+  /** Make sure every call's result so far is recorded in history (see CallRouter.settle). */
+  settle(): Promise<void> {
+    return this.router.settle();
+  }
+
+  private observed<T extends Timed>(lane: string, local: boolean, result: T): T {
+    this.router.observe(lane, result.elapsedMs, local);
+    return result;
+  }
 
   /**
    * A model call behind the pause gate. With options.onModelFailure "pause", a call that failed for good
    * (rejected, or out of retries) pauses the run with the reason; resume retries it.
    */
-  async model<T>(call: () => Promise<T>): Promise<T> {
+  async model<T extends Timed>(
+    name: 'planner' | 'executor' | 'replanner',
+    call: (activities: Proxy) => Promise<T>,
+  ): Promise<T> {
     for (;;) {
       await this.core.checkpoint();
       try {
-        return await call();
+        return await this.invoke(name, name, call);
       } catch (err) {
         if (
           this.core.input.options.onModelFailure !== 'pause' ||
@@ -54,15 +138,20 @@ export class Calls {
   async structured<T>(
     role: Exclude<ModelRole, 'executor'>,
     model: string,
-    call: (correction: Correction | undefined, attempt: number) => Promise<StructuredOutcome<T>>,
+    call: (
+      activities: Proxy,
+      correction: Correction | undefined,
+      attempt: number,
+    ) => Promise<StructuredOutcome<T> & Timed>,
     check: (value: T) => string[] = () => [],
   ): Promise<T> {
-    const first = this.checked(await this.model(() => call(undefined, 1)), check);
+    const name = role === 'planner' ? 'planner' : 'replanner';
+    const first = checked(await this.model(name, (a) => call(a, undefined, 1)), check);
     this.core.recordUsage(role, model, first.usage);
     if (first.valid) return first.value;
     this.core.event('invalid_output', `${role} output was invalid, re-asking: ${first.problems}`);
     const correction = { previousOutput: first.rawOutput, problems: first.problems };
-    const second = this.checked(await this.model(() => call(correction, 2)), check);
+    const second = checked(await this.model(name, (a) => call(a, correction, 2)), check);
     this.core.recordUsage(role, model, second.usage);
     if (second.valid) return second.value;
     throw ApplicationFailure.create({
@@ -71,18 +160,28 @@ export class Calls {
       nonRetryable: true,
     });
   }
+}
 
-  private checked<T>(outcome: StructuredOutcome<T>, check: (value: T) => string[]): StructuredOutcome<T> {
-    if (!outcome.valid) return outcome;
-    const problems = check(outcome.value);
-    if (problems.length === 0) return outcome;
-    return {
-      valid: false,
-      problems: problems.join('; '),
-      rawOutput: JSON.stringify(outcome.value).slice(0, 8_000),
-      usage: outcome.usage,
-    };
-  }
+function checked<T>(outcome: StructuredOutcome<T>, check: (value: T) => string[]): StructuredOutcome<T> {
+  if (!outcome.valid) return outcome;
+  const problems = check(outcome.value);
+  if (problems.length === 0) return outcome;
+  return {
+    valid: false,
+    problems: problems.join('; '),
+    rawOutput: JSON.stringify(outcome.value).slice(0, 8_000),
+    usage: outcome.usage,
+  };
+}
+
+/** The delay the failure asked for (a provider's retry-after, carried in its details), if any. */
+function retryDelay(cause: Error | undefined): number | undefined {
+  const details =
+    cause instanceof ApplicationFailure
+      ? (cause.details?.[0] as { retryAfterMs?: unknown } | undefined)
+      : undefined;
+  const ms = details?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }
 
 export function describeFailure(err: unknown): string {

@@ -5,7 +5,6 @@
  */
 import type { FinishedStepSummary, ReplannerInput } from './activity-contract';
 import type { Calls } from './calls';
-import { modelActivities } from './calls';
 import { pendingPinnedDrafts, protectHumanEdits } from './pinning';
 import { describeRevision, findPlanProblems, replaceRemaining, replanIdSets, toDraft } from './plan';
 import type { RunCore } from './run-core';
@@ -33,8 +32,8 @@ export class Replanner {
     const decision = await this.calls.structured<ReplannerOutput>(
       'replanner',
       options.replannerModel,
-      (correction, attempt) =>
-        modelActivities.replanner.executeWithOptions(
+      (activities, correction, attempt) =>
+        activities.replanner.executeWithOptions(
           { summary: `re-plan ${replanNumber}${attempt > 1 ? ' (re-ask)' : ''}` },
           [
             {

@@ -11,7 +11,7 @@ import {
   condition,
   isCancellation,
 } from '@temporalio/workflow';
-import { Calls, describeFailure, modelActivities } from './calls';
+import { Calls, describeFailure } from './calls';
 import { restoreState } from './continuation';
 import { Controls } from './controls';
 import { registerHandlers } from './handlers';
@@ -104,8 +104,8 @@ export class PlanAndExecuteRun {
     const value = await this.calls.structured<PlannerOutput>(
       'planner',
       options.plannerModel,
-      (correction, attempt) =>
-        modelActivities.planner.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
+      (activities, correction, attempt) =>
+        activities.planner.executeWithOptions({ summary: attempt === 1 ? 'plan' : 'plan (re-ask)' }, [
           {
             goal: this.input.goal,
             ...(this.input.context !== undefined ? { context: this.input.context } : {}),

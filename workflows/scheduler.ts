@@ -58,10 +58,12 @@ export class Scheduler {
       const running = core.state.runningStepIds.length;
       const idle = running === 0 && !this.replanInFlight;
       if (this.stop) {
-        if (idle) return this.finish(this.stop);
-        continue;
+        if (!idle) continue;
+        await this.calls.settle();
+        return this.finish(this.stop);
       }
       if (idle && this.stepsThisRun() > 0 && shouldContinueAsNew(core.input.options, this.stepsThisRun())) {
+        await this.calls.settle();
         return continueRun(core, this.questions.count, this.unseen);
       }
       if (core.state.paused || this.draining()) continue;

@@ -39,6 +39,12 @@ export const RunOptionsSchema = z
     onApprovalTimeout: z.enum(['reject', 'approve']).default('reject'),
     /** How long an ask_human question waits for an answer; unset waits for as long as it takes. */
     questionTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /**
+     * "auto": a call whose kind answered fast last time (a model role, or one tool) runs as a local
+     * activity, in the worker, with no round trip to the server; slow ones, and retries, are regular
+     * activities. "off": every call is a regular activity (see workflows/call-routing.ts).
+     */
+    localActivities: z.enum(['auto', 'off']).default('auto'),
     /** When a model call fails for good (rejected, or out of retries): fail the run, or pause it for a person. */
     onModelFailure: z.enum(['fail', 'pause']).default('fail'),
     /**

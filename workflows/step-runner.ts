@@ -4,7 +4,7 @@
  * calls (its text is the step's result) or when it runs out of turns (failed, for the re-planner to handle).
  */
 import type { ChatMessage, ToolResult } from './chat';
-import { Calls, modelActivities, toolActivities } from './calls';
+import type { Calls } from './calls';
 import { ASK_HUMAN_TOOL } from './messages';
 import type { Questions } from './questions';
 import type { RunCore } from './run-core';
@@ -26,8 +26,8 @@ export async function runStep(
   const brief = { id: step.id, title: step.title, instructions: step.instructions };
   const transcript: ChatMessage[] = [];
   for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
-    const output = await calls.model(() =>
-      modelActivities.executor.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
+    const output = await calls.model('executor', (activities) =>
+      activities.executor.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
         {
           goal: core.input.goal,
           step: brief,
@@ -57,17 +57,13 @@ export async function runStep(
         results.push(await questions.ask(step.id, call));
         continue;
       }
-      const result = await toolActivities.tool.executeWithOptions(
-        { summary: `${call.name} for ${step.id}` },
-        [
-          {
-            call,
-            stepId: step.id,
-            idempotencyKey: `${core.keyPrefix}/step-${step.id}/turn-${turn}/call-${index}`,
-          },
-        ],
+      const idempotencyKey = `${core.keyPrefix}/step-${step.id}/turn-${turn}/call-${index}`;
+      const result = await calls.invoke('tool', `tool:${call.name}`, (activities) =>
+        activities.tool.executeWithOptions({ summary: `${call.name} for ${step.id}` }, [
+          { call, stepId: step.id, idempotencyKey },
+        ]),
       );
-      results.push(result);
+      results.push({ toolCallId: result.toolCallId, content: result.content, isError: result.isError });
       core.event(
         result.isError ? 'tool_error' : 'tool_call',
         `${call.name} ${result.isError ? 'refused' : 'ran'}: ${truncate(result.content, 200)}`,

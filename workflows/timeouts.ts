@@ -1,5 +1,6 @@
 /** Activity timeouts and retry policies, named so history readers and operators can find them. */
-import type { ActivityOptions } from '@temporalio/workflow';
+import type { Duration } from '@temporalio/common';
+import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow';
 
 /**
  * A model call may stream for minutes; the heartbeat, not this, is what detects a dead worker: calls
@@ -10,12 +11,12 @@ import type { ActivityOptions } from '@temporalio/workflow';
 export const MODEL_CALL_START_TO_CLOSE = '10 minutes';
 export const MODEL_CALL_HEARTBEAT = '3 seconds';
 export const MODEL_CALL_MAX_ATTEMPTS = 5;
-export const MODEL_CALL_FIRST_RETRY = '1 second';
+export const MODEL_CALL_FIRST_RETRY: Duration = '1 second';
 
 export const TOOL_CALL_START_TO_CLOSE = '5 minutes';
 export const TOOL_CALL_HEARTBEAT = '3 seconds';
 export const TOOL_CALL_MAX_ATTEMPTS = 3;
-export const TOOL_CALL_FIRST_RETRY = '1 second';
+export const TOOL_CALL_FIRST_RETRY: Duration = '1 second';
 
 export const modelCallOptions: ActivityOptions = {
   startToCloseTimeout: MODEL_CALL_START_TO_CLOSE,
@@ -38,3 +39,33 @@ export const toolCallOptions: ActivityOptions = {
     maximumAttempts: TOOL_CALL_MAX_ATTEMPTS,
   },
 };
+
+/**
+ * The fast path: a call runs first as a local activity (in the worker that runs the workflow, with no
+ * round trip to the server), once. If that attempt fails in a way a retry may fix, the call continues as a
+ * regular activity with the remaining attempts, each one visible in the Web UI.
+ */
+export const localModelCallOptions: LocalActivityOptions = {
+  startToCloseTimeout: MODEL_CALL_START_TO_CLOSE,
+  retry: { maximumAttempts: 1 },
+};
+export const localToolCallOptions: LocalActivityOptions = {
+  startToCloseTimeout: TOOL_CALL_START_TO_CLOSE,
+  retry: { maximumAttempts: 1 },
+};
+export const modelCallAfterLocalOptions: ActivityOptions = {
+  ...modelCallOptions,
+  retry: { ...modelCallOptions.retry, maximumAttempts: MODEL_CALL_MAX_ATTEMPTS - 1 },
+};
+export const toolCallAfterLocalOptions: ActivityOptions = {
+  ...toolCallOptions,
+  retry: { ...toolCallOptions.retry, maximumAttempts: TOOL_CALL_MAX_ATTEMPTS - 1 },
+};
+
+/**
+ * Workflow task timeout for runs the project's clients start (Temporal's default is 10 s). While local
+ * activities run, the worker closes the open workflow task at 80% of this to let waiting queries, signals
+ * and updates in, and a dead worker's task is taken over after it: shorter means quicker control and
+ * recovery, at the cost of a round trip every 3.2 s during a long local call.
+ */
+export const RUN_WORKFLOW_TASK_TIMEOUT = '4 seconds';

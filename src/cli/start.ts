@@ -1,6 +1,7 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
+import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
 
 /**
  * Start options for a run: its summary (the goal) and details (models and limits) as the Temporal Web UI
@@ -23,6 +24,7 @@ export function runStartOptions(
     taskQueue,
     workflowId,
     args: [input],
+    workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
     staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
     staticDetails: details,
   };

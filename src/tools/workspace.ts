@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { lstat, mkdir, realpath } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -6,14 +7,21 @@ export class WorkspacePathError extends Error {
   override readonly name = 'WorkspacePathError';
 }
 
-/** Folder name for a run's workspace: the workflow id with anything unsafe replaced. */
+/**
+ * Folder name for a run's workspace, distinct for distinct workflow ids. An id made of safe characters
+ * (letters, digits, ".", "_", "-"; not starting with a dot, at most 200 long) is its own folder name. Any
+ * other id gets its unsafe characters replaced and a hash of the whole id appended after a "~", which no
+ * safe id contains, so two ids that differ only in unsafe characters never share a folder.
+ */
 export function workspaceDirName(workflowId: string): string {
+  if (/^[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}$/.test(workflowId)) return workflowId;
   // Leading dots go too: a workflow id of "." or ".." must not name the root or its parent.
-  const name = workflowId
+  const readable = workflowId
     .replace(/[^A-Za-z0-9._-]/g, '_')
     .replace(/^\.+/, (dots) => '_'.repeat(dots.length))
-    .slice(0, 200);
-  return name || 'run';
+    .slice(0, 120);
+  const hash = createHash('sha256').update(workflowId).digest('hex').slice(0, 16);
+  return `${readable || 'run'}~${hash}`;
 }
 
 /**

@@ -4,16 +4,31 @@ import { createActivities } from '../../activities';
 import type { AppConfig } from '../config';
 import { ModelClients } from '../llm';
 import { builtInTools, type ToolRegistry } from '../tools';
+import { cachedWorkflowBundle } from './bundle';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   config: AppConfig;
   tools?: ToolRegistry;
-  /** A pre-built workflow bundle (tests build one and share it); otherwise workflows/ is bundled on start. */
+  /** A pre-built workflow bundle; otherwise the cached one (built on first use) is used. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
+  /** Extra worker options (interceptors, tuning) passed through as they are. */
+  workerOptions?: Partial<WorkerOptions>;
 }
+
+/**
+ * Worker tuning, chosen for fast recovery and low latency per call:
+ * - heartbeats go out at most every second (the activities beat every second against a 3 s timeout), so
+ *   a dead worker's call is retried within seconds;
+ * - a workflow task waiting on the sticky queue of a worker that is gone falls back to the shared queue
+ *   after 2 s instead of the default 10 s, so another worker takes the run over quickly.
+ */
+export const WORKER_TUNING = {
+  maxHeartbeatThrottleInterval: '1 second',
+  stickyQueueScheduleToStartTimeout: '2 seconds',
+} satisfies Partial<WorkerOptions>;
 
 /** The worker that runs planAndExecute and its activities. Model keys come from `config`, never from input. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
@@ -23,14 +38,15 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workspaceRoot: path.resolve(options.config.workspaceRoot),
     maxOutputTokens: options.config.maxOutputTokens,
   });
+  const workflowBundle = options.workflowBundle ?? { codePath: (await cachedWorkflowBundle()).codePath };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.config.taskQueue,
     activities,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath: require.resolve('../../workflows') }),
+    workflowBundle,
+    ...WORKER_TUNING,
     ...(options.identity ? { identity: options.identity } : {}),
+    ...options.workerOptions,
   });
 }

@@ -1,4 +1,4 @@
-import { NativeConnection } from '@temporalio/worker';
+import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { loadTemporalSettings } from '../config/temporal';
 import type { ToolRegistry } from '../tools';
@@ -9,20 +9,22 @@ import { createWorker } from './create-worker';
  * connection. `tools` replaces the built-in registry (e.g. to add custom tools).
  */
 export async function runWorker(
-  options: { tools?: ToolRegistry; onReady?: (description: string) => void } = {},
+  options: {
+    tools?: ToolRegistry;
+    onReady?: (description: string) => void;
+    workerOptions?: Partial<WorkerOptions>;
+  } = {},
 ): Promise<void> {
   const config = loadConfig();
   const temporal = loadTemporalSettings();
   const connection = await NativeConnection.connect(temporal.connectionOptions);
-  const bundle = process.env.PE_WORKFLOW_BUNDLE;
   try {
     const worker = await createWorker({
       connection,
       namespace: temporal.namespace,
       config,
       ...(options.tools ? { tools: options.tools } : {}),
-      // A pre-built bundle (tests share one) saves the seconds bundling takes.
-      ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+      ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
     });
     options.onReady?.(
       `Worker polling task queue "${config.taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}); workspaces in ${config.workspaceRoot}`,

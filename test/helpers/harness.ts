@@ -9,6 +9,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../../src/config';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/devserver/dev-server';
 import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
 import type { Scenario } from '../../src/fake-model/scenario';
@@ -16,6 +17,7 @@ import type { ToolRegistry } from '../../src/tools';
 import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
+import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
 import { installQuietRuntime } from './runtime';
 
 /** Stand-ins for keys (not real ones): tests look for them in history to prove keys never get there. */
@@ -51,7 +53,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server: {
       executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI_PATH ?? findTemporalCli() },
       ip: '127.0.0.1',
-      extraArgs: ['--log-level', 'error', ...(options.extraServerArgs ?? [])],
+      extraArgs: ['--log-level', 'error', ...DEV_SERVER_DYNAMIC_CONFIG, ...(options.extraServerArgs ?? [])],
     },
   });
   const fake = new FakeModelServer();
@@ -99,6 +101,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         taskQueue,
         workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
         args: [input],
+        workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
       });
     },
     async shutdown() {
