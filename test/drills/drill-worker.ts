@@ -1,8 +1,8 @@
 /**
  * The worker the crash drills start in its own process (and kill with SIGKILL). The built-in tools plus
  * `slow_write`, a side-effecting tool that takes its time, so a drill can kill the worker in the middle
- * of a tool call. It logs "start <key>" and "done <key>" to DRILL_LOG, which is how a drill sees whether
- * the work of a call was done once or twice.
+ * of a tool call. It logs "<ms> start <key> <pid>" and "<ms> done <key> <pid>" to DRILL_LOG, which is how a
+ * drill sees whether the work of a call was done once or twice, and which worker did it.
  */
 import { appendFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -23,7 +23,7 @@ export const slowWriteTool = defineTool({
   async run({ path: relative, content, delayMs }, { workspace, idempotencyKey, idempotent, signal }) {
     const file = await workspace.resolve(relative);
     return idempotent(async () => {
-      appendFileSync(drillLog, `${Date.now()} start ${idempotencyKey}\n`);
+      appendFileSync(drillLog, `${Date.now()} start ${idempotencyKey} ${process.pid}\n`);
       await new Promise((resolve, reject) => {
         const timer = setTimeout(resolve, delayMs);
         signal.addEventListener('abort', () => {
@@ -33,7 +33,7 @@ export const slowWriteTool = defineTool({
       });
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, content);
-      appendFileSync(drillLog, `${Date.now()} done ${idempotencyKey}\n`);
+      appendFileSync(drillLog, `${Date.now()} done ${idempotencyKey} ${process.pid}\n`);
       return `Wrote ${content.length} bytes to ${relative}`;
     });
   },
