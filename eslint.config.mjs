@@ -29,7 +29,17 @@ const nodeBuiltins = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.tools/**', '.temporal/**', '.workspace/**', 'coverage/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.tools/**',
+      '.temporal/**',
+      '.workspace/**',
+      'coverage/**',
+      'bench/peer-langgraph/node_modules/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -81,6 +91,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The bench's peer has its own package.json, lock and tsconfig (`npm run typecheck` there) and may not
+    // be installed: lint it without type information, which would need its node_modules.
+    files: ['bench/peer-langgraph/**/*.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );
