@@ -58,6 +58,8 @@ async function main(): Promise<void> {
       process.send?.({ type: 'error', id: m.id, message: err instanceof Error ? err.message : String(err) });
     }
   });
+  // The bench went away without stopping this process (it crashed, or was killed): go too.
+  process.once('disconnect', () => process.exit(0));
   process.send?.({ type: 'ready', url });
 }
 

@@ -62,7 +62,7 @@ async function main(): Promise<void> {
 
   progress('starting the fake model server, the Temporal dev server and the worker, and the peer...');
   const fake = await FakeModel.start();
-  const bench: Bench = { flags, fake, progress };
+  const bench: Bench = { flags, fake, progress, peakRssBytes: {} };
   const results: Record<string, unknown> = {};
   try {
     if (flags.engines.includes('project'))
@@ -132,12 +132,20 @@ async function main(): Promise<void> {
       }
     }
     print(`Load average at the end: ${loadAverage()}`);
-    const serverRss = bench.project?.devServerRssBytes();
-    if (serverRss !== undefined) {
-      print(
-        `Temporal dev server RSS at the end: ${mb(serverRss).toFixed(0)} MB (the project's persistence; the peer's is in its own process)`,
-      );
-    }
+    const peaks = Object.entries(bench.peakRssBytes).map(([e, b]) => `${e} ${mb(b).toFixed(0)} MB`);
+    const server = bench.project?.devServerRss();
+    print(
+      [
+        `Peak RSS over the whole bench: ${peaks.join(', ')} (project: this process, with the worker; peer: its process).`,
+        ...(server
+          ? [
+              `Temporal dev server (the project's persistence; the peer's is inside its process): ` +
+                `${mb(server.nowBytes).toFixed(0)} MB at the end, peak ${mb(server.peakBytes).toFixed(0)} MB.`,
+            ]
+          : []),
+      ].join('\n'),
+    );
+    results.peakRssBytes = { ...bench.peakRssBytes, ...(server ? { devServer: server.peakBytes } : {}) };
   } finally {
     await bench.peer?.shutdown();
     await bench.project?.shutdown();
@@ -149,6 +157,11 @@ async function main(): Promise<void> {
     );
   }
 }
+
+// Exiting (rather than dying of the signal) runs the 'exit' hook that stops the dev server; the fake model
+// server and the peer stop when their IPC channel closes.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
 
 main().catch((err: unknown) => {
   if (err instanceof UsageError) {

@@ -140,12 +140,13 @@ export class ProjectEngine {
     return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps) };
   }
 
-  /** RSS of the Temporal dev server process, from /proc (left out where there is none). */
-  devServerRssBytes(): number | undefined {
+  /** RSS of the Temporal dev server process now and at its peak, from /proc (undefined where there is none). */
+  devServerRss(): { nowBytes: number; peakBytes: number } | undefined {
     try {
       const status = readFileSync(`/proc/${this.server.process.pid}/status`, 'utf8');
-      const rss = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
-      return rss ? Number(rss) * 1024 : undefined;
+      const kb = (field: string): number => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1]);
+      const [nowBytes, peakBytes] = [kb('VmRSS') * 1024, kb('VmHWM') * 1024];
+      return Number.isNaN(nowBytes) || Number.isNaN(peakBytes) ? undefined : { nowBytes, peakBytes };
     } catch {
       return undefined;
     }

@@ -2,7 +2,7 @@
 import type { EngineName } from './flags';
 import type { Batch } from './project';
 import { fmtStat, markdownTable, mb, stat, type Stat } from './table';
-import { modelCallsPerRun } from './work';
+import { modelCallsPerRun, PLAN_WINDOW } from './work';
 import { curvePoints, type ReplanCurve, type Rounds } from './workloads';
 
 export interface Report {
@@ -19,11 +19,9 @@ function perEngine<T>(rounds: Rounds, f: (batches: Batch[], engine: EngineName) 
   return (Object.entries(rounds) as [EngineName, Batch[]][]).map(([e, b]) => [e, f(b, e)]);
 }
 
-function rssColumns(batches: Batch[]): { rss: Stat; peak: Stat } {
-  return {
-    rss: stat(batches.map((b) => mb(b.rssBytes))),
-    peak: stat(batches.map((b) => mb(b.maxRssBytes))),
-  };
+/** RSS right after each batch (the peak over the whole bench is printed once, at the end). */
+function rssColumns(batches: Batch[]): { rss: Stat } {
+  return { rss: stat(batches.map((b) => mb(b.rssBytes))) };
 }
 
 /** Each figure of the breakdowns over rounds (median, min, max), per engine. */
@@ -56,13 +54,12 @@ export function perStepReport(title: string, rounds: Rounds, steps: number, dela
     return { msPerStep, overhead, ...rssColumns(batches) };
   });
   const headers = ['engine', 'ms/step', ...(delayMs > 0 ? ['overhead ms/step', 'overhead %'] : [])];
-  headers.push('RSS MB after', 'RSS MB peak');
+  headers.push('RSS MB after');
   const rows = figures.map(([engine, f]) => [
     ENGINE_LABEL[engine],
     fmtStat(f.msPerStep),
     ...(delayMs > 0 ? [fmtStat(f.overhead), ((f.overhead.median / modelMsPerStep) * 100).toFixed(1)] : []),
     fmtStat(f.rss, 0),
-    fmtStat(f.peak, 0),
   ]);
   const byEngine = Object.fromEntries(figures);
   const breakdown = breakdownTable(rounds);
@@ -113,14 +110,13 @@ export function throughputReport(title: string, rounds: Rounds, runs: number, st
     fmtStat(f.stepsPerSecond),
     fmtStat(f.wallSeconds, 2),
     fmtStat(f.rss, 0),
-    fmtStat(f.peak, 0),
   ]);
   const byEngine = Object.fromEntries(figures);
   const breakdown = breakdownTable(rounds);
   return {
     text: [
       title,
-      markdownTable(['engine', 'steps/s', 'wall s', 'RSS MB after', 'RSS MB peak'], rows),
+      markdownTable(['engine', 'steps/s', 'wall s', 'RSS MB after'], rows),
       ratioLine(
         'ratio project/peer steps/s',
         byEngine.project?.stepsPerSecond,
@@ -143,6 +139,7 @@ export function replanReport(title: string, curves: Partial<Record<EngineName, R
     const from = i === 0 ? 0 : (points[i - 1] ?? 0);
     return [
       String(p),
+      String(Math.min(PLAN_WINDOW, steps - p)),
       ...engines.flatMap((e) => {
         const c = curves[e];
         const window = c?.stepMs.slice(from, p) ?? [];
@@ -153,10 +150,16 @@ export function replanReport(title: string, curves: Partial<Record<EngineName, R
   });
   const headers = [
     'after step',
+    'pending steps',
     ...engines.flatMap((e) => [`${e}: re-plan request bytes`, `${e}: ms/step since previous row`]),
   ];
   return {
-    text: [title, markdownTable(headers, rows)].join('\n'),
+    text: [
+      title,
+      `Bytes of the re-plan request after each step, as the fake server received it. The plan shows at most ${PLAN_WINDOW}`,
+      'pending steps, so while that count holds, growth comes from what the run has done.',
+      markdownTable(headers, rows),
+    ].join('\n'),
     json: { steps, points, curves },
   };
 }

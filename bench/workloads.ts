@@ -17,6 +17,8 @@ export interface Bench {
   project?: ProjectEngine;
   peer?: PeerEngine;
   progress(line: string): void;
+  /** Highest RSS each engine's process has reached so far, in bytes. */
+  peakRssBytes: Partial<Record<EngineName, number>>;
 }
 
 export interface Measured {
@@ -44,6 +46,7 @@ export async function measure(
     if (!bench.peer) throw new Error('the peer is not started');
     batch = await bench.peer.runBatch(label, runs, work.steps, bench.flags.peerDurability);
   }
+  bench.peakRssBytes[engine] = Math.max(bench.peakRssBytes[engine] ?? 0, batch.maxRssBytes);
   const requests = await bench.fake.assertAllAnswered(engine, runs * modelCallsPerRun(work.steps));
   assertWorkDone(engine, batch.outcomes, work.steps);
   return { batch, requests };

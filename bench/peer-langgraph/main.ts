@@ -118,4 +118,9 @@ process.on('message', (raw: unknown) => {
       }),
   );
 });
+// The bench went away without stopping this process (it crashed, or was killed): go too.
+process.once('disconnect', () => {
+  rmSync(root, { recursive: true, force: true });
+  process.exit(0);
+});
 process.send?.({ type: 'ready' });
