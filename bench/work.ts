@@ -58,16 +58,19 @@ export const projectMatch = {
   }),
 };
 
-/** The same for the peer (bench/peer-langgraph/graph.ts): its step strings read "Step sK: ...". */
+/**
+ * The same for the peer (bench/peer-langgraph/graph.ts): its step strings read "Step sK: ...", and its
+ * executor is told "You are tasked with executing step 1, <step>" below the whole plan.
+ */
 export const peerMatch = {
   plan: (): Match => ({ model: PEER_MODELS.planner, forcedTool: 'plan' }),
   executorFirstTurn: (id: string): Match => ({
     model: PEER_MODELS.executor,
-    lastMessageContains: `Step ${id}:`,
+    lastMessageContains: `executing step 1, Step ${id}:`,
   }),
   executorAfterTool: (id: string): Match => ({
     model: PEER_MODELS.executor,
-    contains: `Step ${id}:`,
+    contains: `executing step 1, Step ${id}:`,
     lastMessageContains: 'Wrote ',
   }),
   /** Its re-planner sees the current plan, whose first step is the one that just ran. */

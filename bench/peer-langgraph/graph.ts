@@ -36,15 +36,17 @@ const PlanState = Annotation.Root({
 });
 export type PeerState = typeof PlanState.State;
 
-const PlanSchema = z.object({
-  steps: z.array(z.string()).describe('the steps to follow, in order'),
-});
+const PlanSchema = z
+  .object({ steps: z.array(z.string()).describe('the steps to follow, in order') })
+  .describe('The plan to follow');
 
-const ActSchema = z.object({
-  action: z.enum(['continue', 'finish']).describe('continue with steps, or finish with a response'),
-  steps: z.array(z.string()).describe('when continuing: the steps still to do, in order'),
-  response: z.string().describe('when finishing: the answer for the user'),
-});
+const ActSchema = z
+  .object({
+    action: z.enum(['continue', 'finish']).describe('continue with steps, or finish with a response'),
+    steps: z.array(z.string()).describe('when continuing: the steps still to do, in order'),
+    response: z.string().describe('when finishing: the answer for the user'),
+  })
+  .describe('What to do next: go on with the remaining steps, or answer the user');
 
 const plannerPrompt = ChatPromptTemplate.fromMessages([
   [
@@ -68,8 +70,8 @@ const replannerPrompt = ChatPromptTemplate.fromTemplate(
     'You have currently done the following steps:',
     '{pastSteps}',
     '',
-    'Update your plan accordingly. If no more steps are needed and you can answer the user, finish with the ',
-    'response. Otherwise list only the steps that still need to be done; do not repeat done steps.',
+    'Update your plan accordingly. If no more steps are needed and you can answer the user, finish with the response.',
+    'Otherwise list only the steps that still need to be done; do not repeat done steps.',
   ].join('\n'),
 );
 
@@ -112,6 +114,8 @@ function model(name: string, baseUrl: string): ChatAnthropic {
   });
 }
 
+const numbered = (steps: string[]): string => steps.map((step, i) => `${i + 1}. ${step}`).join('\n');
+
 export function buildPeerGraph(options: PeerGraphOptions) {
   const planner = plannerPrompt.pipe(
     model(PEER_PLANNER_MODEL, options.modelBaseUrl).withStructuredOutput(PlanSchema, { name: PLAN_TOOL }),
@@ -122,6 +126,7 @@ export function buildPeerGraph(options: PeerGraphOptions) {
   const agentExecutor = createReactAgent({
     llm: model(PEER_EXECUTOR_MODEL, options.modelBaseUrl),
     tools: [writeFileTool],
+    prompt: 'You are a helpful assistant. Use the tools to carry out the task you are given.',
   });
 
   async function planStep(state: PeerState, config: RunnableConfig): Promise<Partial<PeerState>> {
@@ -132,8 +137,10 @@ export function buildPeerGraph(options: PeerGraphOptions) {
   async function executeStep(state: PeerState, config: RunnableConfig): Promise<Partial<PeerState>> {
     const task = state.plan[0];
     if (task === undefined) throw new Error('executeStep reached with an empty plan');
+    // As in the tutorial, the executor sees the whole plan and is told which step is its own.
+    const brief = `For the following plan:\n${numbered(state.plan)}\n\nYou are tasked with executing step 1, ${task}.`;
     // Passing the node's config runs the agent as a subgraph under the parent's checkpointer.
-    const { messages } = await agentExecutor.invoke({ messages: [new HumanMessage(task)] }, config);
+    const { messages } = await agentExecutor.invoke({ messages: [new HumanMessage(brief)] }, config);
     const last = messages.at(-1);
     return { pastSteps: [[task, typeof last?.content === 'string' ? last.content : '']] };
   }
@@ -142,7 +149,7 @@ export function buildPeerGraph(options: PeerGraphOptions) {
     const act = await replanner.invoke(
       {
         input: state.input,
-        plan: state.plan.map((step, i) => `${i + 1}. ${step}`).join('\n'),
+        plan: numbered(state.plan),
         pastSteps: state.pastSteps.map(([step, result]) => `${step}: ${result}`).join('\n'),
       },
       config,
