@@ -15,14 +15,14 @@
  * per step, worker and queue time per workflow task, run and queue time per activity type, events per step.
  *
  * Flags: --only LIST, --engines project,peer, --rounds N (3), --steps N (20), --runs N (10),
- * --latency-ms N (200), --replan-steps N (60), --peer-durability async|sync|exit, --server-db wal|file|memory,
- * --server-arg ARG,
- * --json (tables to stderr, one JSON document to stdout), --help.
+ * --latency-ms N (200), --replan-steps N (60), --peer-durability async|sync|exit,
+ * --server-db wal|file|memory, --server-arg ARG (repeatable), --json (tables to stderr, one JSON document to
+ * stdout), --help. `npm run bench -- --help` explains each.
  *
  * Processes: a Temporal dev server on a free port (by default on a SQLite file in WAL mode with synchronous
- * FULL, the settings of the peer's SQLite checkpointer); this process runs the project's worker (bundle built once);
- * the fake model server and the peer each run in a process of their own, so the worker's RSS and CPU are
- * its own and so are the peer's. The peer (bench/peer-langgraph) is installed with npm ci on first use.
+ * FULL, the settings of the peer's SQLite checkpointer); this process runs the project's worker (bundle built
+ * once); the fake model server and the peer each run in a process of their own, so the worker's RSS and CPU
+ * are its own and so are the peer's. The peer (bench/peer-langgraph) is installed with npm ci on first use.
  */
 import os from 'node:os';
 import { FakeModel } from './fake';
