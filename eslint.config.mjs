@@ -34,10 +34,12 @@ export default tseslint.config(
       'dist/**',
       'node_modules/**',
       '.scratch/**',
+      '.cache/**',
       '.tools/**',
       '.temporal/**',
       '.workspace/**',
       'coverage/**',
+      'bench/peer-langgraph/node_modules/**',
     ],
   },
   js.configs.recommended,
@@ -91,6 +93,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The bench's peer has its own package.json, lock and tsconfig (`npm run typecheck` there) and may not
+    // be installed: lint it without type information, which would need its node_modules.
+    files: ['bench/peer-langgraph/**/*.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

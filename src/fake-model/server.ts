@@ -14,6 +14,8 @@ export interface RecordedRequest extends NormalizedRequest {
   seq: number;
   path: string;
   body: Record<string, unknown>;
+  /** Size of the request body in bytes, as it arrived (shows how prompts grow over a run). */
+  bodyBytes: number;
   /** Rule that answered: its name, or its index in the scenario. */
   rule?: string;
   status?: number;
@@ -119,7 +121,7 @@ export class FakeModelServer extends EventEmitter {
     const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(raw) as Record<string, unknown>;
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     } catch {
       return sendJson(res, 400, errorBody(api, 400, 'fake model server: request body is not JSON'));
     }
@@ -131,6 +133,7 @@ export class FakeModelServer extends EventEmitter {
       seq: ++this.seq,
       path: url.pathname,
       body,
+      bodyBytes: raw.length,
       authenticated: Boolean(req.headers['x-api-key'] ?? req.headers.authorization),
       ...(typeof retryHeader === 'string' ? { sdkRetryCount: retryHeader } : {}),
       ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
@@ -213,11 +216,11 @@ function matches(rule: Rule, request: NormalizedRequest): boolean {
   return true;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
