@@ -100,6 +100,10 @@ export function createActivities(deps: ActivityDeps) {
     async tool(input: ToolInput): Promise<ToolResult & Timed> {
       return remember(input, () => runTool(deps.tools, deps.workspaceRoot, input));
     },
+
+    async settle(): Promise<void> {
+      // Nothing to do: see the contract.
+    },
   } satisfies Activities;
   return { ...activities, ...v1Activities(activities) };
 }

@@ -16,6 +16,7 @@ import { workspaceDirName } from '../src/tools/workspace';
 import { createWorker } from '../src/worker/create-worker';
 import { installQuietRuntime } from '../test/helpers/runtime';
 import { planAndExecute } from '../workflows';
+import { RUN_WORKFLOW_TASK_TIMEOUT } from '../workflows/timeouts';
 import type { RunOutcome } from './check';
 import { collectSpans, summarize } from './history';
 import { GOAL, PROJECT_MODELS } from './work';
@@ -105,6 +106,8 @@ export class ProjectEngine {
         client.workflow.start(planAndExecute, {
           taskQueue: TASK_QUEUE,
           workflowId: `${label}-${i + 1}`,
+          // As the project's own clients start runs.
+          workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
           args: [
             {
               goal: GOAL,

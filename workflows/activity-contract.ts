@@ -108,4 +108,10 @@ export interface Activities {
   executor(input: ExecutorInput): Promise<ExecutorOutput & Timed>;
   tool(input: ToolInput): Promise<ToolResult & Timed>;
   replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed>;
+  /**
+   * Does nothing, as a regular activity: awaiting it closes the workflow task, which records the results
+   * of the local activities before it and lets waiting messages in. (A timer would too, but the server
+   * fires timers at one-second granularity.)
+   */
+  settle(): Promise<void>;
 }

@@ -4,10 +4,17 @@
  * activities run, the workflow task stays open, and queries, signals and updates wait for it. So a call
  * runs locally only when its lane (a model role, or one tool) answered fast last time, and after a stretch
  * of local work the run yields (a 1 ms timer closes the workflow task), so people's messages never wait
- * long. Decisions use the durations the activities report, which are part of their recorded results, so
+ * long. (It yields with a no-op regular activity: the server fires timers at one-second granularity.)
+ * Decisions use the durations the activities report, which are part of their recorded results, so
  * they replay the same.
  */
-import { sleep } from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from './activity-contract';
+
+const { settle } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  summary: 'record results',
+});
 
 /** A lane whose last call took at most this long runs its next call locally. */
 export const LOCAL_CALL_LIMIT_MS = 500;
@@ -44,7 +51,7 @@ export class CallRouter {
   }
 
   /**
-   * Record every local result so far (close the workflow task). Before the run ends or continues as new:
+   * Record every local result so far (close the workflow task, by a no-op regular activity). Before the run ends or continues as new:
    * the server refuses to close a run while messages it has not seen wait, and the results of local calls
    * in the refused task would be lost and the calls made again.
    */
@@ -52,7 +59,7 @@ export class CallRouter {
     if (this.localCallsSinceYield === 0) return;
     this.localSinceYield = 0;
     this.localCallsSinceYield = 0;
-    await sleep(1);
+    await settle();
   }
 
   /** A call of `lane` finished in `elapsedMs`; a regular activity's round trip closed the workflow task. */

@@ -10,13 +10,19 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { workspaceDirName } from '../tools/workspace';
 
+/** Folders made already by this process: a call need not ask the file system again. */
+const madeDirs = new Set<string>();
+
 export class ResultStore {
   private constructor(private readonly dir: string) {}
 
   /** The store of one run (workflow id) in `<root>/<folder>/`. */
   static async open(root: string, folder: string, workflowId: string): Promise<ResultStore> {
     const dir = path.join(root, folder, workspaceDirName(workflowId));
-    await mkdir(dir, { recursive: true });
+    if (!madeDirs.has(dir)) {
+      await mkdir(dir, { recursive: true });
+      madeDirs.add(dir);
+    }
     return new ResultStore(dir);
   }
 
@@ -35,7 +41,15 @@ export class ResultStore {
   async put(key: string, result: unknown, fingerprint = ''): Promise<void> {
     const file = this.file(key);
     const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify({ key, fingerprint, result }));
+    const body = JSON.stringify({ key, fingerprint, result });
+    try {
+      await writeFile(temp, body);
+    } catch (err) {
+      // The folder was removed while this worker ran (a clean-up): make it again.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(this.dir, { recursive: true });
+      await writeFile(temp, body);
+    }
     await rename(temp, file); // atomic: a crash leaves either no result or the whole one
   }
 

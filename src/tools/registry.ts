@@ -40,6 +40,8 @@ export type AnyTool = Tool<any>;
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
+  /** The specs shown to the model, made once: zod to JSON Schema costs milliseconds per tool. */
+  private specCache: ToolSpec[] | undefined;
 
   register(...tools: AnyTool[]): this {
     for (const tool of tools) {
@@ -47,6 +49,7 @@ export class ToolRegistry {
       if (this.tools.has(tool.name)) throw new Error(`Tool "${tool.name}" is registered twice`);
       this.tools.set(tool.name, tool);
     }
+    this.specCache = undefined;
     return this;
   }
 
@@ -56,13 +59,14 @@ export class ToolRegistry {
 
   /** The tool list the model sees: names, descriptions and JSON schemas made from the zod schemas. */
   specs(): ToolSpec[] {
-    return [...this.tools.values()].map((tool) => {
+    this.specCache ??= [...this.tools.values()].map((tool) => {
       const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.input, { io: 'input' }) as Record<
         string,
         unknown
       >;
       return { name: tool.name, description: tool.description, inputSchema: schema };
     });
+    return this.specCache;
   }
 
   /**
