@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 
 /**
- * Well inside the 3 s heartbeat timeouts (workflows/timeouts.ts); the worker sends heartbeats at most this
+ * Well inside the 2.5 s heartbeat timeouts (workflows/timeouts.ts); the worker sends heartbeats at most this
  * often too (maxHeartbeatThrottleInterval), so a dead worker is noticed within the timeout.
  */
 export const HEARTBEAT_EVERY_MS = 1_000;

@@ -9,14 +9,14 @@ import type { ActivityOptions, LocalActivityOptions } from '@temporalio/workflow
  * another worker after the first retry interval.
  */
 export const MODEL_CALL_START_TO_CLOSE = '10 minutes';
-export const MODEL_CALL_HEARTBEAT = '3 seconds';
+export const MODEL_CALL_HEARTBEAT = '2.5 seconds';
 export const MODEL_CALL_MAX_ATTEMPTS = 5;
-export const MODEL_CALL_FIRST_RETRY: Duration = '1 second';
+export const MODEL_CALL_FIRST_RETRY: Duration = '500 milliseconds';
 
 export const TOOL_CALL_START_TO_CLOSE = '5 minutes';
-export const TOOL_CALL_HEARTBEAT = '3 seconds';
+export const TOOL_CALL_HEARTBEAT = '2.5 seconds';
 export const TOOL_CALL_MAX_ATTEMPTS = 3;
-export const TOOL_CALL_FIRST_RETRY: Duration = '1 second';
+export const TOOL_CALL_FIRST_RETRY: Duration = '500 milliseconds';
 
 export const modelCallOptions: ActivityOptions = {
   startToCloseTimeout: MODEL_CALL_START_TO_CLOSE,
@@ -64,8 +64,8 @@ export const toolCallAfterLocalOptions: ActivityOptions = {
 
 /**
  * Workflow task timeout for runs the project's clients start (Temporal's default is 10 s). While local
- * activities run, the worker closes the open workflow task at 80% of this to let waiting queries, signals
+ * activities run, the worker closes the open workflow task at 80% of this (2.4 s) to let waiting queries, signals
  * and updates in, and a dead worker's task is taken over after it: shorter means quicker control and
- * recovery, at the cost of a round trip every 3.2 s during a long local call.
+ * recovery, at the cost of a round trip every 2.4 s during a long local call.
  */
-export const RUN_WORKFLOW_TASK_TIMEOUT = '4 seconds';
+export const RUN_WORKFLOW_TASK_TIMEOUT = '3 seconds';

@@ -20,7 +20,7 @@ export interface CreateWorkerOptions {
 
 /**
  * Worker tuning, chosen for fast recovery and low latency per call:
- * - heartbeats go out at most every second (the activities beat every second against a 3 s timeout), so
+ * - heartbeats go out at most every second (the activities beat every second against a 2.5 s timeout), so
  *   a dead worker's call is retried within seconds;
  * - a workflow task waiting on the sticky queue of a worker that is gone falls back to the shared queue
  *   after 2 s instead of the default 10 s, so another worker takes the run over quickly.
