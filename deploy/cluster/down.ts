@@ -1,0 +1,51 @@
+/**
+ * `down`: stops everything the cluster started: workers first (they finish their current tasks), the Web
+ * UI, the Temporal services, then PostgreSQL; then any process still carrying the cluster's marker (what
+ * an interrupted `up` started before it could note it). Data stays; delete the folder to start afresh.
+ */
+import { existsSync } from 'node:fs';
+import { clusterPaths } from './paths';
+import { findPostgresBin, postgresUser, stopPostgres } from './postgres';
+import { processesOf, stopProcess } from './processes';
+import { readState, writeState } from './state';
+
+export interface DownReport {
+  stopped: string[];
+  /** Processes found by the marker only. */
+  strays: number[];
+}
+
+export async function down(dir: string): Promise<DownReport> {
+  const paths = clusterPaths(dir);
+  const state = readState(paths.state);
+  const stopped: string[] = [];
+  if (state) {
+    const byKind = (kind: string): [string, number][] =>
+      Object.entries(state.processes)
+        .filter(([, p]) => p.kind === kind)
+        .map(([name, p]) => [name, p.pid]);
+    for (const kind of ['worker', 'ui', 'temporal']) {
+      await Promise.all(
+        byKind(kind).map(async ([name, pid]) => {
+          await stopProcess(pid, kind === 'worker' ? 20_000 : 15_000);
+          stopped.push(name);
+        }),
+      );
+    }
+    state.processes = {};
+    writeState(paths.state, state);
+  }
+  if (existsSync(paths.pgData)) {
+    const user = state?.pg.user !== undefined ? state.pg.user : postgresUser();
+    const bin = state?.pg.bin ?? findPostgresBin();
+    try {
+      const pg = { bin, user, password: state?.pg.password ?? '', port: state?.ports.postgres ?? 0, paths };
+      if (await stopPostgres(pg)) stopped.push('postgres');
+    } catch (err) {
+      console.error(`pg_ctl stop failed (${(err as Error).message.split('\n')[0]}); stopping it by its id`);
+    }
+  }
+  const strays = processesOf(paths.root);
+  await Promise.all(strays.map((pid) => stopProcess(pid, 10_000)));
+  return { stopped, strays };
+}
