@@ -20,6 +20,7 @@ import {
   modelRepeats,
   outcomeProblems,
   percentile,
+  resumeTimes,
   readEffects,
   stepLatencies,
 } from './checks';
