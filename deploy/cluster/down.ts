@@ -3,7 +3,8 @@
  * UI, the Temporal services, then PostgreSQL; then any process still carrying the cluster's marker (what
  * an interrupted `up` started before it could note it). Data stays; delete the folder to start afresh.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { clusterPaths } from './paths';
 import { findPostgresBin, postgresUser, stopPostgres } from './postgres';
 import { processesOf, stopProcess } from './processes';
@@ -48,4 +49,26 @@ export async function down(dir: string): Promise<DownReport> {
   const strays = processesOf(paths.root);
   await Promise.all(strays.map((pid) => stopProcess(pid, 10_000)));
   return { stopped, strays };
+}
+
+/** Deletes the cluster's folder, and the folder its PostgreSQL data links to when it lives outside. */
+export function purge(dir: string): void {
+  const paths = clusterPaths(dir);
+  try {
+    if (lstatSync(paths.postgres).isSymbolicLink())
+      rmSync(path.dirname(readlinkSync(paths.postgres)), { recursive: true, force: true });
+  } catch {
+    // no PostgreSQL folder
+  }
+  rmSync(paths.root, { recursive: true, force: true });
+}
+
+/** Ctrl-C while starting or drilling stops what was started before leaving. */
+export function downOnInterrupt(dir: string): void {
+  const stop = (signal: NodeJS.Signals): void => {
+    console.error(`\n${signal}: stopping the cluster in ${dir}`);
+    void down(dir).finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }

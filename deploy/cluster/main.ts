@@ -4,7 +4,7 @@
  * everything under one folder (`.cluster/` unless --dir says otherwise).
  */
 import { parseArgs } from 'node:util';
-import { down } from './down';
+import { down, downOnInterrupt, purge } from './down';
 import { DEFAULT_CLUSTER_DIR } from './paths';
 import { frontendAddress, uiUrl } from './services';
 import { status } from './status';
@@ -12,7 +12,7 @@ import { up } from './up';
 
 const USAGE = `Usage: npm run cluster -- <up|down|status> [options]
   up       build (once) and start the cluster; prints its addresses
-  down     stop every process of the cluster (data stays in the folder)
+  down     stop every process of the cluster (data stays in the folder; --purge deletes it)
   status   what runs, and whether it answers
 Options:
   --workers N      project workers to start with up (default 3)
@@ -20,7 +20,8 @@ Options:
   --namespace NS   namespace to register (default "default")
   --port N         frontend port (default: a free one; kept across up/down while free)
   --ui-port N      Web UI port (default: a free one)
-  --log-level L    Temporal services' log level: debug, info, warn, error (default warn)`;
+  --log-level L    Temporal services' log level: debug, info, warn, error (default warn)
+  --purge          with down: delete the cluster's folder (data, logs) afterwards`;
 
 class UsageError extends Error {}
 
@@ -35,6 +36,7 @@ function parse(argv: string[]) {
       port: { type: 'string' },
       'ui-port': { type: 'string' },
       'log-level': { type: 'string', default: 'warn' },
+      purge: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -68,6 +70,7 @@ async function main(): Promise<number> {
   }
   const dir = args.values.dir;
   if (args.command === 'up') {
+    downOnInterrupt(dir);
     const started = Date.now();
     const result = await up({
       dir,
@@ -95,7 +98,9 @@ async function main(): Promise<number> {
   }
   if (args.command === 'down') {
     const report = await down(dir);
+    if (args.values.purge) purge(dir);
     console.log(report.stopped.length ? `Stopped: ${report.stopped.join(', ')}` : 'Nothing was running.');
+    if (args.values.purge) console.log(`Deleted ${dir}`);
     if (report.strays.length)
       console.log(
         `Also stopped ${report.strays.length} process(es) the state file had lost: ${report.strays.join(', ')}`,

@@ -5,12 +5,12 @@
  * are SIGKILLed and replaced, history and frontend killed and restarted, PostgreSQL restarted with
  * `-m immediate`. Then every run is checked and the figures printed, ending with `N passed, N failed`.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { FakeModelServer } from '../../../src/fake-model/server';
-import { down } from '../down';
+import { down, downOnInterrupt, purge } from '../down';
 import { processesOf, sleep } from '../processes';
 import { frontendAddress, startWorker, type WorkerSpec } from '../services';
 import { postgresOf, up } from '../up';
@@ -45,7 +45,8 @@ async function drill(options: DrillOptions): Promise<Check[]> {
     console.log(`[${((Date.now() - t0) / 1000).toFixed(1).padStart(6)} s] ${line}`);
   const t0 = Date.now();
   await down(options.dir);
-  rmSync(options.dir, { recursive: true, force: true });
+  purge(options.dir);
+  downOnInterrupt(options.dir);
   const workspaceRoot = path.join(options.dir, 'workspaces');
   const effectLog = path.join(options.dir, 'effects.log');
 
