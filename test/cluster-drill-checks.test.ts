@@ -125,12 +125,16 @@ describe('drill options', () => {
     );
   });
 
+  it('refuses a flag it does not know, with the usage', () => {
+    expect(() => parseDrillOptions(['--run', '5'], {})).toThrow(/Unknown option '--run'[\s\S]*--runs N/);
+  });
+
   it('takes a smaller drill from the environment, as CI sets it', () => {
     const options = parseDrillOptions([], {
       CLUSTER_DRILL_RUNS: '30',
       CLUSTER_DRILL_FAULTS: 'worker,postgres',
     });
-    expect(options.runs).toBe(30);
-    expect(options.faults).toEqual(['worker', 'postgres']);
+    expect(options?.runs).toBe(30);
+    expect(options?.faults).toEqual(['worker', 'postgres']);
   });
 });

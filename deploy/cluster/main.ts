@@ -26,7 +26,16 @@ Options:
 class UsageError extends Error {}
 
 function parse(argv: string[]) {
-  const { values, positionals } = parseArgs({
+  try {
+    return interpret(flags(argv));
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    throw new UsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+}
+
+function flags(argv: string[]) {
+  return parseArgs({
     args: argv,
     allowPositionals: true,
     options: {
@@ -40,6 +49,9 @@ function parse(argv: string[]) {
       help: { type: 'boolean', default: false },
     },
   });
+}
+
+function interpret({ values, positionals }: ReturnType<typeof flags>) {
   const command = positionals[0];
   if (values.help) return { command: 'help' as const, values };
   if ((command !== 'up' && command !== 'down' && command !== 'status') || positionals.length > 1)

@@ -231,6 +231,10 @@ async function drill(options: DrillOptions): Promise<Check[]> {
 
 async function main(): Promise<number> {
   const options = parseDrillOptions(process.argv.slice(2));
+  if (!options) {
+    console.log(USAGE);
+    return 0;
+  }
   const checks = await drill(options);
   const failed = checks.filter((c) => c.problems.length > 0);
   for (const check of failed) console.log(`FAILED ${check.name}: ${check.problems.join('; ')}`);

@@ -14,7 +14,8 @@ export const USAGE = `Usage: npm run cluster:drill -- [options]
   --timeout S        how long the runs may take (default 900)
   --dir PATH         the drill cluster's folder, emptied first (default .cluster-drill)
   --keep             leave the cluster running afterwards (stop it with npm run cluster -- down --dir PATH)
-  --json FILE        also write the counts as JSON (numPassedTests, numFailedTests), as jest does`;
+  --json FILE        also write the counts as JSON (numPassedTests, numFailedTests), as jest does
+  --help             this text`;
 
 export interface DrillOptions {
   runs: number;
@@ -30,8 +31,24 @@ export interface DrillOptions {
 
 export class DrillUsageError extends Error {}
 
-export function parseDrillOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): DrillOptions {
-  const { values } = parseArgs({
+/** The options, or undefined for --help. Unknown or malformed flags are usage errors. */
+export function parseDrillOptions(
+  argv: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): DrillOptions | undefined {
+  let parsed;
+  try {
+    parsed = parseFlags(argv, env);
+  } catch (err) {
+    throw new DrillUsageError(`${(err as Error).message}\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) return undefined;
+  return interpret(values);
+}
+
+function parseFlags(argv: string[], env: NodeJS.ProcessEnv) {
+  return parseArgs({
     args: argv,
     options: {
       runs: { type: 'string', default: env.CLUSTER_DRILL_RUNS ?? '100' },
@@ -46,8 +63,12 @@ export function parseDrillOptions(argv: string[], env: NodeJS.ProcessEnv = proce
       dir: { type: 'string', default: path.join(PROJECT_ROOT, '.cluster-drill') },
       keep: { type: 'boolean', default: false },
       json: { type: 'string' },
+      help: { type: 'boolean', default: false },
     },
   });
+}
+
+function interpret(values: ReturnType<typeof parseFlags>['values']): DrillOptions {
   const int = (name: string, raw: string, min: number, max: number): number => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max)
