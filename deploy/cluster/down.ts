@@ -6,8 +6,8 @@
 import { existsSync, lstatSync, readlinkSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { clusterPaths } from './paths';
-import { findPostgresBin, postgresUser, stopPostgres } from './postgres';
-import { processesOf, stopProcess } from './processes';
+import { findPostgresBin, postgresUser, postmasterPid, stopPostgres } from './postgres';
+import { isAlive, processesOf, sleep, stopProcess } from './processes';
 import { readState, writeState } from './state';
 
 export interface DownReport {
@@ -41,7 +41,10 @@ export async function down(dir: string): Promise<DownReport> {
     const bin = state?.pg.bin ?? findPostgresBin();
     try {
       const pg = { bin, user, password: state?.pg.password ?? '', port: state?.ports.postgres ?? 0, paths };
+      const postmaster = postmasterPid(paths);
       if (await stopPostgres(pg)) stopped.push('postgres');
+      // pg_ctl returns once the pid file is gone; the postmaster may take a moment more to exit.
+      for (let i = 0; postmaster && isAlive(postmaster) && i < 100; i++) await sleep(100);
     } catch (err) {
       console.error(`pg_ctl stop failed (${(err as Error).message.split('\n')[0]}); stopping it by its id`);
     }

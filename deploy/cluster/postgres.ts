@@ -11,6 +11,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  realpathSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -120,17 +121,25 @@ function ids(user: string): [number, number] {
   return [uid, gid];
 }
 
+/**
+ * The data folder by its real path: when `.cluster/postgres` links outside, the database user may not be able
+ * to pass through the project's folders to follow the link.
+ */
+function dataDir(pg: Pick<Postgres, 'paths'>): string {
+  return existsSync(pg.paths.postgres) ? path.join(realpathSync(pg.paths.postgres), 'data') : pg.paths.pgData;
+}
+
 /** Creates the data folder (once): database superuser `temporal` with the cluster's password. */
 export async function initPostgres(pg: Postgres): Promise<boolean> {
   preparePostgresFolder(pg);
-  if (existsSync(path.join(pg.paths.pgData, 'PG_VERSION'))) return false;
-  const pwfile = path.join(pg.paths.postgres, 'initdb.pw');
+  if (existsSync(path.join(dataDir(pg), 'PG_VERSION'))) return false;
+  const pwfile = path.join(realpathSync(pg.paths.postgres), 'initdb.pw');
   writeFileSync(pwfile, `${pg.password}\n`, { mode: 0o600 });
   if (pg.user) chownSync(pwfile, ...ids(pg.user));
   try {
     await run(pg, 'initdb', [
       '-D',
-      pg.paths.pgData,
+      dataDir(pg),
       '-U',
       DATABASE_USER,
       `--pwfile=${pwfile}`,
@@ -141,14 +150,14 @@ export async function initPostgres(pg: Postgres): Promise<boolean> {
   } finally {
     execFileSync('rm', ['-f', pwfile]);
   }
-  const conf = path.join(pg.paths.pgData, 'postgresql.conf');
+  const conf = path.join(dataDir(pg), 'postgresql.conf');
   writeFileSync(conf, `${readFileSync(conf, 'utf8')}\ninclude_if_exists = 'cluster.conf'\n`);
   return true;
 }
 
 /** Settings written at every start: the port may have changed since the last one. */
 function writeClusterConf(pg: Postgres): void {
-  const file = path.join(pg.paths.pgData, 'cluster.conf');
+  const file = path.join(dataDir(pg), 'cluster.conf');
   writeFileSync(
     file,
     [
@@ -168,25 +177,25 @@ function writeClusterConf(pg: Postgres): void {
 export async function startPostgres(pg: Postgres): Promise<void> {
   writeClusterConf(pg);
   if (await postgresRunning(pg)) return;
-  await run(pg, 'pg_ctl', ['-D', pg.paths.pgData, '-w', '-t', '120', 'start']);
+  await run(pg, 'pg_ctl', ['-D', dataDir(pg), '-w', '-t', '120', 'start']);
 }
 
 /** `pg_ctl status`: 0 running, 3 not running. */
 export async function postgresRunning(pg: Postgres): Promise<boolean> {
-  if (!existsSync(path.join(pg.paths.pgData, 'PG_VERSION'))) return false;
-  return (await run(pg, 'pg_ctl', ['-D', pg.paths.pgData, 'status'], [0, 3, 4])) === 0;
+  if (!existsSync(path.join(dataDir(pg), 'PG_VERSION'))) return false;
+  return (await run(pg, 'pg_ctl', ['-D', dataDir(pg), 'status'], [0, 3, 4])) === 0;
 }
 
 /** Stops PostgreSQL if it runs; says whether it did. */
 export async function stopPostgres(pg: Postgres, mode: 'fast' | 'immediate' = 'fast'): Promise<boolean> {
   if (!(await postgresRunning(pg))) return false;
-  await run(pg, 'pg_ctl', ['-D', pg.paths.pgData, '-m', mode, '-w', '-t', '60', 'stop']);
+  await run(pg, 'pg_ctl', ['-D', dataDir(pg), '-m', mode, '-w', '-t', '60', 'stop']);
   return true;
 }
 
 /** The fault the cluster drill injects: `pg_ctl restart -m immediate` (no clean shutdown; WAL recovery on start). */
 export async function restartPostgresImmediate(pg: Postgres): Promise<void> {
-  await run(pg, 'pg_ctl', ['-D', pg.paths.pgData, '-m', 'immediate', '-w', '-t', '120', 'restart']);
+  await run(pg, 'pg_ctl', ['-D', dataDir(pg), '-m', 'immediate', '-w', '-t', '120', 'restart']);
 }
 
 /** The postmaster's process id, from its pid file. */

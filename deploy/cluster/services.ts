@@ -5,7 +5,7 @@ import type { Binaries } from './binaries';
 import { portAcceptsConnections } from '../../src/devserver/dev-server';
 import { httpOk, serviceHealth, waitUntil } from './health';
 import { logFile, PROJECT_ROOT, type ClusterPaths } from './paths';
-import { isAlive, spawnDetached, stopProcess } from './processes';
+import { isAlive, spawnDetached } from './processes';
 import { writeState, type ClusterState, type ProcessRecord } from './state';
 import type { TemporalService } from './temporal-config';
 
@@ -150,12 +150,4 @@ export function startWorker(cluster: Cluster, spec: WorkerSpec, timeoutMs = 120_
     },
     timeoutMs,
   );
-}
-
-export async function stopRecorded(cluster: Cluster, name: string, graceMs = 15_000): Promise<void> {
-  const entry = cluster.state.processes[name];
-  if (!entry) return;
-  await stopProcess(entry.pid, graceMs);
-  delete cluster.state.processes[name];
-  writeState(cluster.paths.state, cluster.state);
 }
