@@ -48,14 +48,23 @@ export async function registerNamespace(address: string, namespace: string): Pro
     await waitUntil(
       'search attributes to be registered',
       async () => {
-        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+        // A namespace just registered reaches every part of the frontend within seconds (its cache refreshes
+        // every 2 s); until then this may answer "not found".
+        const listed = await connection.operatorService
+          .listSearchAttributes({ namespace })
+          .catch((err: Error) => err);
+        if (listed instanceof Error) return listed.message;
+        const { customAttributes } = listed;
         const missing = Object.keys(wanted).filter((name) => !(name in (customAttributes ?? {})));
         if (missing.length === 0) return true;
         const searchAttributes = Object.fromEntries(missing.map((name) => [name, wanted[name]!]));
-        await connection.operatorService
+        const added = await connection.operatorService
           .addSearchAttributes({ namespace, searchAttributes })
-          .catch(() => undefined);
-        return `missing ${missing.join(', ')}`;
+          .then(
+            () => 'added',
+            (err: Error) => err.message,
+          );
+        return `missing ${missing.join(', ')} (${added})`;
       },
       60_000,
       500,
