@@ -40,6 +40,7 @@ export default tseslint.config(
       '.workspace/**',
       'coverage/**',
       'bench/peer-langgraph/node_modules/**',
+      '.cluster*/**',
     ],
   },
   js.configs.recommended,
