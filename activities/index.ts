@@ -3,6 +3,7 @@
  * prompt, call src/llm or src/tools, validate, classify failures. Implements the contract the workflow
  * core owns (workflows/activity-contract.ts), plus the names runs started before v2 still call.
  */
+import { Context } from '@temporalio/activity';
 import type { ModelClients } from '../src/llm';
 import type { ToolRegistry } from '../src/tools';
 import type {
@@ -103,6 +104,13 @@ export function createActivities(deps: ActivityDeps) {
 
     async settle(): Promise<void> {
       // Nothing to do: see the contract.
+    },
+
+    async requestCancellation(): Promise<void> {
+      const { info, client } = Context.current();
+      const run = info.workflowExecution;
+      if (!run) throw new Error('requestCancellation must run as part of a workflow');
+      await client.workflow.getHandle(run.workflowId, run.runId).cancel();
     },
   } satisfies Activities;
   return { ...activities, ...v1Activities(activities) };

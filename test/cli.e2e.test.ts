@@ -10,7 +10,7 @@ import { FakeModelServer } from '../src/fake-model/server';
 import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
-import { waitForState } from './helpers/wait';
+import { waitFor, waitForState } from './helpers/wait';
 
 const demoScenario = JSON.parse(
   readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),
@@ -253,10 +253,14 @@ describe('npm run agent', () => {
     expect(again.stderr).toContain('Rejected: the run is already paused');
     expect((await agent('resume', workflowId)).stdout).toContain('OK: resumed');
     expect((await agent('cancel', workflowId, '--reason', 'enough')).stdout).toContain('OK: cancelling');
-    const result = await agent('result', workflowId, '--json');
-    expect(JSON.parse(result.stdout)).toMatchObject({
+    await waitFor('the run to be cancelled', async () =>
+      (await handle.describe()).status.name === 'CANCELLED' ? true : undefined,
+    );
+    const status = await agent('status', workflowId, '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      execution: 'CANCELLED',
       endReason: 'cancelled',
-      message: expect.stringContaining('enough'),
+      endMessage: expect.stringContaining('enough'),
     });
     expect(h.fake.requests.find((r) => r.lastMessageText.includes('A person answered: Green'))).toBeDefined();
   });

@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   adviseUpdate,
   answerUpdate,
@@ -314,7 +314,7 @@ describe('pause, resume, cancel', () => {
     expect(h.fake.requests.length).toBeGreaterThan(seen);
   });
 
-  it('cancel ends the run as cancelled, cancelling the call in flight, and keeps what was done', async () => {
+  it("cancel ends the run in Temporal's Canceled state, cancelling the call in flight, and keeps what was done", async () => {
     const handle = await h.start(
       { goal: 'Cancel me' },
       {
@@ -330,13 +330,30 @@ describe('pause, resume, cancel', () => {
       },
     );
     await waitForState(handle, 'step b running', (s) => s.runningStepIds.includes('b'));
-    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
-    const result = await handle.result();
+    const ack = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
+    expect(ack.message).toBe('cancelling');
+    const failure = await handle.result().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     await recordHistory(handle, 'cancelled', h.env.address);
-    expect(result.endReason).toBe('cancelled');
-    expect(result.message).toBe('Cancelled by a person: changed my mind. Steps done before that: a.');
+    // Temporal's own status says Canceled, so the Web UI's list can be filtered by it.
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const { stdout } = await promisify(execFile)(process.env.TEMPORAL_CLI_PATH!, [
+      'workflow',
+      'list',
+      '--address',
+      h.env.address,
+      '--query',
+      `WorkflowId="${handle.workflowId}" AND ExecutionStatus="Canceled"`,
+      '--output',
+      'json',
+    ]);
+    expect(stdout).toContain(handle.workflowId);
+    // The final state, by query, says who cancelled and what was done.
     const state = await handle.query(getStateQuery);
     expect(state.status).toBe('cancelled');
+    expect(state.endReason).toBe('cancelled');
+    expect(state.endMessage).toBe('Cancelled by a person: changed my mind. Steps done before that: a.');
     expect(state.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
       ['b', 'failed'],

@@ -114,4 +114,9 @@ export interface Activities {
    * fires timers at one-second granularity.)
    */
   settle(): Promise<void>;
+  /**
+   * Asks the Temporal server to cancel this run, as the Web UI's cancel button does. A person's cancel goes
+   * through it so that the run ends in Temporal's own Canceled state (a run cannot cancel itself).
+   */
+  requestCancellation(): Promise<void>;
 }

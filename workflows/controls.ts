@@ -3,13 +3,20 @@
  * signal handlers) and an action. A check throws a PlanEditError naming the rule; an action changes the
  * state and returns the acknowledgement the caller sees, with the plan version and status it produced.
  */
-import { CancellationScope } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from './activity-contract';
 import type { ControlAck, PlanEditOp } from './messages';
 import { describeRevision } from './plan';
 import { applyPlanEdits, PlanEditError } from './plan-edits';
 import type { Questions } from './questions';
 import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
+
+const { requestCancellation } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  summary: 'cancel requested by a person',
+  retry: { maximumAttempts: 5 },
+});
 
 export type ApprovalDecision = { approved: true } | { approved: false; reason: string };
 
@@ -20,6 +27,8 @@ export class Controls {
   approval: ApprovalDecision | undefined;
   awaitingApproval = false;
   cancelRequest: { reason?: string } | undefined;
+  /** Temporal refused the cancel request, and the run cancelled itself from inside (it ends with a result). */
+  cancelledFromInside = false;
   /** Called after anything that may let the scheduler start work (an edit, a resume). */
   onChange: () => void = () => undefined;
 
@@ -125,10 +134,22 @@ export class Controls {
     if (this.cancelRequest) throw new PlanEditError('the run is already being cancelled');
   }
 
+  /**
+   * A person's cancel: no new call starts from now on, and the run asks Temporal to cancel it, so that it
+   * ends in Temporal's Canceled state (calls in flight are cancelled, the final state says what was done).
+   */
   cancel(reason: string | undefined): ControlAck {
     this.cancelRequest = reason !== undefined ? { reason } : {};
+    this.core.state.cancelling = true;
     this.core.event('cancel_requested', `Cancel requested${reason ? `: ${reason}` : ''}.`);
-    this.scope.cancel();
+    void CancellationScope.nonCancellable(() => requestCancellation()).catch((err: unknown) => {
+      // Only if Temporal itself refused: end the run from inside instead (it then ends as Completed).
+      this.core.event(
+        'cancel_fallback',
+        `Temporal did not take the cancel request (${String(err)}); cancelling from inside.`,
+      );
+      this.scope.cancel();
+    });
     return this.ack('cancelling');
   }
 

@@ -80,9 +80,14 @@ export class RunCore {
     return ENDED_STATUSES.includes(this.state.status);
   }
 
-  /** Where pause takes effect: before each model or tool call. The call in flight finishes first. */
+  /**
+   * Where pause takes effect: before each model or tool call. The call in flight finishes first. After a
+   * person's cancel nothing new starts either (the cancellation itself ends the wait).
+   */
   async checkpoint(): Promise<void> {
-    if (this.state.paused) await condition(() => !this.state.paused);
+    if (this.state.paused || this.state.cancelling) {
+      await condition(() => !this.state.paused && !this.state.cancelling);
+    }
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------------
@@ -129,6 +134,11 @@ export class RunCore {
     status: 'completed' | 'cancelled' = 'completed',
   ): RunResult {
     this.markEnded(status, reason, message);
+    return this.result(reason, message);
+  }
+
+  /** The run's result, from its state as it ended. */
+  result(reason: Exclude<EndReason, 'error'>, message: string): RunResult {
     const { state } = this;
     return {
       endReason: reason,
@@ -147,7 +157,8 @@ export class RunCore {
     state.endMessage = message;
     state.pendingQuestion = undefined;
     state.questions = [];
-    for (const id of state.runningStepIds) {
+    // Steps still marked running (their calls were cut off); the scheduler may have let go of them already.
+    for (const { id } of state.plan.steps.filter((s) => s.status === 'running')) {
       this.patchStep(id, {
         status: 'failed',
         result: `Interrupted: the run ended (${reason}) while this step ran.`,

@@ -56,15 +56,14 @@ export class PlanAndExecuteRun {
     } catch (err) {
       if (err instanceof ContinueAsNew) throw err;
       if (isCancellation(err)) {
-        if (controls.cancelRequest) {
-          const why = controls.cancelRequest.reason ? `: ${controls.cancelRequest.reason}` : '';
-          return core.end('cancelled', `Cancelled by a person${why}. ${core.doneSummary()}`, 'cancelled');
-        }
-        core.markEnded(
-          'cancelled',
-          'cancelled',
-          `The workflow was cancelled through Temporal. ${core.doneSummary()}`,
-        );
+        // Ends in Temporal's Canceled state; the final state (by query) says who cancelled and what was done.
+        const request = controls.cancelRequest;
+        const who = request
+          ? `Cancelled by a person${request.reason ? `: ${request.reason}` : ''}.`
+          : 'The workflow was cancelled through Temporal.';
+        core.markEnded('cancelled', 'cancelled', `${who} ${core.doneSummary()}`);
+        // Temporal refused the cancel request (see Controls.cancel): end with a result instead.
+        if (controls.cancelledFromInside) return core.result('cancelled', core.state.endMessage ?? who);
         throw err;
       }
       const message = describeFailure(err);

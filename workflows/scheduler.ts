@@ -66,7 +66,7 @@ export class Scheduler {
         await this.calls.settle();
         return continueRun(core, this.questions.count, this.unseen);
       }
-      if (core.state.paused || this.draining()) continue;
+      if (core.state.paused || core.state.cancelling || this.draining()) continue;
       if (!this.replanInFlight && this.unseen.length > 0 && this.replanDue(running)) {
         this.startReplan();
       } else if (!this.replanInFlight && this.unseen.length === 0) {

@@ -95,6 +95,8 @@ export interface RunState {
   runningStepIds: string[];
   /** Set by pause: no new model or tool call starts until resume. */
   paused: boolean;
+  /** A person asked to cancel: no new call starts; Temporal's cancellation is on its way. */
+  cancelling?: boolean;
   /** The question shown to people now (the oldest one waiting). */
   pendingQuestion?: PendingQuestion;
   /** Every question waiting for an answer, oldest first (parallel steps may ask at once). */
