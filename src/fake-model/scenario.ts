@@ -22,6 +22,10 @@ const Reply = z
       .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
       .strict()
       .optional(),
+    /** Overrides the stop reason (Anthropic stop_reason, OpenAI finish_reason), e.g. "refusal". */
+    stopReason: z.string().optional(),
+    /** OpenAI only: the message's refusal text. */
+    refusal: z.string().optional(),
   })
   .strict();
 
@@ -30,6 +34,8 @@ const ErrorReply = z
     status: z.number().int().min(400).max(599),
     message: z.string().default('fake model server: scripted error'),
     headers: z.record(z.string(), z.string()).default({}),
+    /** Put the API key the request carried into the message, as careless providers and proxies do. */
+    echoKey: z.boolean().default(false),
   })
   .strict();
 
@@ -60,11 +66,14 @@ export const RuleSchema = z
     drop: z.boolean().optional(),
     /** Answer 200 with a body that is not JSON. */
     malformedBody: z.boolean().optional(),
+    /** Answer 200 with exactly this JSON body (a response of the wrong shape). */
+    rawBody: z.unknown().optional(),
   })
   .strict()
-  .refine((r) => [r.reply, r.error, r.drop, r.malformedBody].filter((x) => x !== undefined).length === 1, {
-    message: 'each rule needs exactly one of reply, error, drop or malformedBody',
-  });
+  .refine(
+    (r) => [r.reply, r.error, r.drop, r.malformedBody, r.rawBody].filter((x) => x !== undefined).length === 1,
+    { message: 'each rule needs exactly one of reply, error, drop, malformedBody or rawBody' },
+  );
 
 export const ScenarioSchema = z
   .object({

@@ -181,13 +181,14 @@ export class FakeModelServer extends EventEmitter {
     }
     if (rule.error) {
       for (const [name, value] of Object.entries(rule.error.headers)) res.setHeader(name, value);
-      return this.finish(
-        record,
-        res,
-        rule.error.status,
-        errorBody(api, rule.error.status, rule.error.message),
-      );
+      const key = req.headers['x-api-key'] ?? req.headers.authorization;
+      const message = rule.error.echoKey
+        ? `${rule.error.message} (key used: ${String(key ?? 'none')})`
+        : rule.error.message;
+      return this.finish(record, res, rule.error.status, errorBody(api, rule.error.status, message));
     }
+    if (rule.rawBody !== undefined) return this.finish(record, res, 200, rule.rawBody);
+
     if (rule.reply) return this.finish(record, res, 200, successBody(api, normalized, rule.reply));
   }
 

@@ -97,7 +97,7 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
       role: 'assistant',
       model: request.model,
       content,
-      stop_reason: calls.length > 0 ? 'tool_use' : 'end_turn',
+      stop_reason: reply.stopReason ?? (calls.length > 0 ? 'tool_use' : 'end_turn'),
       stop_sequence: null,
       usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
     };
@@ -113,7 +113,7 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
         message: {
           role: 'assistant',
           content: reply.text ?? null,
-          refusal: null,
+          refusal: reply.refusal ?? null,
           ...(calls.length > 0
             ? {
                 tool_calls: calls.map((call) => ({
@@ -128,7 +128,7 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
             : {}),
         },
         logprobs: null,
-        finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+        finish_reason: reply.stopReason ?? (calls.length > 0 ? 'tool_calls' : 'stop'),
       },
     ],
     usage: {

@@ -1,5 +1,6 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyProviderError } from './errors';
+import { classifyProviderError, shapeOf, unusableAnswer } from './errors';
+
 import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, ToolCall } from './types';
 
 export interface AnthropicClientOptions {
@@ -46,6 +47,7 @@ export class AnthropicModelClient implements ModelClient {
     } catch (err) {
       throw classifyProviderError(err, 'Anthropic', 'ANTHROPIC');
     }
+    checkAnswer(message);
     const text = message.content
       .filter((b): b is Anthropic.TextBlock => b.type === 'text')
       .map((b) => b.text)
@@ -56,9 +58,23 @@ export class AnthropicModelClient implements ModelClient {
     return {
       text,
       toolCalls,
-      usage: { inputTokens: message.usage.input_tokens, outputTokens: message.usage.output_tokens },
+      usage: {
+        inputTokens: message.usage?.input_tokens ?? 0,
+        outputTokens: message.usage?.output_tokens ?? 0,
+      },
       stopReason: message.stop_reason ?? 'unknown',
     };
+  }
+}
+
+/** The SDK does not check the body of a 200 answer; an unusable one fails here, clearly, and is not retried. */
+function checkAnswer(message: Anthropic.Message): void {
+  const body = message as unknown as Record<string, unknown> | null;
+  if (!body || typeof body !== 'object' || !Array.isArray(body.content)) {
+    throw unusableAnswer('Anthropic', `its body has no content list (${shapeOf(body)})`, 'ANTHROPIC');
+  }
+  if (body.stop_reason === 'refusal') {
+    throw unusableAnswer('Anthropic', 'the model refused to answer (stop_reason "refusal")', 'ANTHROPIC');
   }
 }
 

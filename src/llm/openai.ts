@@ -1,5 +1,6 @@
 import OpenAI from 'openai';
-import { classifyProviderError } from './errors';
+import { classifyProviderError, shapeOf, unusableAnswer } from './errors';
+
 import type { ChatMessage, ModelClient, ModelRequest, ModelResponse, ToolCall } from './types';
 
 type ChatParams = OpenAI.Chat.Completions.ChatCompletionCreateParamsNonStreaming;
@@ -49,12 +50,14 @@ export class OpenAIModelClient implements ModelClient {
     try {
       completion = await this.sdk.chat.completions.create(params, {
         ...(request.signal ? { signal: request.signal } : {}),
-        ...(request.idempotencyKey ? { idempotencyKey: request.idempotencyKey } : {}),
+        // Sent as a header ourselves: the SDK's own idempotencyKey option sends nothing for this endpoint.
+        ...(request.idempotencyKey ? { headers: { 'Idempotency-Key': request.idempotencyKey } } : {}),
+
       });
     } catch (err) {
       throw classifyProviderError(err, 'OpenAI', 'OPENAI');
     }
-    const choice = completion.choices[0];
+    const choice = checkAnswer(completion);
     const toolCalls: ToolCall[] = (choice?.message.tool_calls ?? []).flatMap((call) =>
       call.type === 'function' ? [parseToolCall(call.id, call.function.name, call.function.arguments)] : [],
     );
@@ -68,6 +71,36 @@ export class OpenAIModelClient implements ModelClient {
       stopReason: choice?.finish_reason ?? 'unknown',
     };
   }
+}
+
+/** The SDK does not check the body of a 200 answer; an unusable one fails here, clearly, and is not retried. */
+function checkAnswer(
+  completion: OpenAI.Chat.Completions.ChatCompletion,
+): OpenAI.Chat.Completions.ChatCompletion.Choice {
+  const body = completion as unknown as Record<string, unknown> | null;
+  const choices = body && typeof body === 'object' ? body.choices : undefined;
+  if (!Array.isArray(choices) || choices.length === 0) {
+    throw unusableAnswer('OpenAI', `its body has no choices (${shapeOf(body)})`, 'OPENAI');
+  }
+  const choice = choices[0] as OpenAI.Chat.Completions.ChatCompletion.Choice | undefined;
+  if (!choice?.message || typeof choice.message !== 'object') {
+    throw unusableAnswer('OpenAI', 'its first choice has no message', 'OPENAI');
+  }
+  if (choice.finish_reason === 'content_filter') {
+    throw unusableAnswer(
+      'OpenAI',
+      'a content filter stopped the answer (finish_reason "content_filter")',
+      'OPENAI',
+    );
+  }
+  if (choice.message.refusal) {
+    throw unusableAnswer(
+      'OpenAI',
+      `the model refused to answer ("${choice.message.refusal.slice(0, 200)}")`,
+      'OPENAI',
+    );
+  }
+  return choice;
 }
 
 function parseToolCall(id: string, name: string, args: string): ToolCall {

@@ -5,6 +5,8 @@ import type { AppConfig } from '../config';
 import { ModelClients } from '../llm';
 import { builtInTools, type ToolRegistry } from '../tools';
 import { cachedWorkflowBundle } from './bundle';
+import { SecretRedactor } from '../security/redact';
+import { RedactingInterceptor } from '../security/redacting-interceptor';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -39,6 +41,9 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     maxOutputTokens: options.config.maxOutputTokens,
   });
   const workflowBundle = options.workflowBundle ?? { codePath: (await cachedWorkflowBundle()).codePath };
+  const { providers } = options.config;
+  const redactor = SecretRedactor.fromEnvironment([providers.anthropicApiKey, providers.openaiApiKey]);
+  const extra = options.workerOptions ?? {};
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -47,6 +52,14 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workflowBundle,
     ...WORKER_TUNING,
     ...(options.identity ? { identity: options.identity } : {}),
-    ...options.workerOptions,
+    ...extra,
+    interceptors: {
+      ...extra.interceptors,
+      // Outermost, so nothing another interceptor or an activity throws escapes unscrubbed.
+      activity: [
+        () => ({ inbound: new RedactingInterceptor(redactor) }),
+        ...(extra.interceptors?.activity ?? []),
+      ],
+    },
   });
 }
