@@ -35,6 +35,8 @@ import {
   SUBMIT_REPLAN_TOOL,
 } from './prompts';
 import { rememberCall } from './remember';
+import { boundStepResult } from './spill';
+
 import { runTool } from './run-tool';
 import { callForStructured } from './structured';
 import { v1Activities } from './v1-compat';
@@ -133,7 +135,12 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
         signal,
       }),
     );
-    return { ...boundModelOutput(response.text, response.toolCalls), usage: response.usage };
+    const bounded = boundModelOutput(response.text, response.toolCalls);
+    // A final summary (no tool calls) is the step's result: a long one is kept whole in the workspace.
+    if (bounded.toolCalls.length === 0) {
+      bounded.text = await boundStepResult(deps.workspaceRoot, input.step.id, bounded.text.trim());
+    }
+    return { ...bounded, usage: response.usage };
   } catch (err) {
     throw toActivityFailure(err);
   }

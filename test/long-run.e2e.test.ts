@@ -4,7 +4,7 @@
  * signals sent throughout are not lost.
  */
 import type { Scenario } from '../src/fake-model/scenario';
-import { MAX_ADVICE_NOTES } from '../workflows/controls';
+import { MAX_ADVICE_NOTES } from '../workflows/limits';
 import { adviseSignal, getStateQuery } from '../workflows/messages';
 import { recordHistory } from './helpers/histories';
 import { startHarness, type Harness } from './helpers/harness';

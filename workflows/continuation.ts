@@ -5,9 +5,23 @@
  * a start that carries a continuation is refused (planAndExecute.ts), so no caller can skip the planner
  * or the approval gate by crafting one.
  */
-import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { z } from 'zod';
+import {
+  CONTINUATION_COMPACT_ABOVE_BYTES,
+  CONTINUATION_MAX_BYTES,
+  FULL_RESULTS_CARRIED,
+  SHORT_RESULT_CHARS,
+} from './limits';
 import type { RunCore } from './run-core';
+import { truncate } from './run-core';
+
 import type { RunOptions } from './schemas';
 import { StepDraftSchema } from './step-schema';
 
@@ -118,7 +132,7 @@ export async function continueRun(core: RunCore, questionCount: number, unseen: 
     `History is long (${workflowInfo().historyLength} events); continuing as new (${next}).`,
   );
   await condition(allHandlersFinished);
-  const continuation: z.input<typeof ContinuationSchema> = {
+  const continuation = boundContinuation({
     plan: state.plan,
     stepsExecuted: state.stepsExecuted,
     replans: state.replans,
@@ -133,11 +147,63 @@ export async function continueRun(core: RunCore, questionCount: number, unseen: 
     startedAt: state.startedAt,
     continuedAsNew: next,
     unseen,
-  };
+  });
   return continueAsNew({
     goal: input.goal,
     ...(input.context !== undefined ? { context: input.context } : {}),
     options: input.options,
     continuation,
   });
+}
+
+type ContinuationInput = z.input<typeof ContinuationSchema>;
+
+/**
+ * Keep the hand-over well under Temporal's 2 MB payload limit however long the run: finished steps beyond
+ * the most recent FULL_RESULTS_CARRIED keep a short result (unless a step still to run depends on them);
+ * if that is not enough, every such result is shortened and the event log and revisions trimmed; and if
+ * even that is too big the run ends, saying why, rather than failing its workflow task over and over.
+ */
+export function boundContinuation(input: ContinuationInput): ContinuationInput {
+  // A copy: the live state keeps everything should the run end here instead.
+  const c = {
+    ...input,
+    events: [...input.events],
+    plan: {
+      ...input.plan,
+      steps: input.plan.steps.map((s) => ({ ...s })),
+      revisions: [...input.plan.revisions],
+    },
+  };
+  const needed = new Set<string>();
+  for (const s of c.plan.steps)
+    if (s.status === 'pending' || s.status === 'running') for (const d of s.dependsOn) needed.add(d);
+  const finished = c.plan.steps.filter((s) => s.status !== 'pending' && s.status !== 'running');
+  const shorten = (steps: typeof finished) => {
+    for (const s of steps)
+      if (!needed.has(s.id) && s.result) s.result = truncate(s.result, SHORT_RESULT_CHARS);
+  };
+  shorten(finished.slice(0, Math.max(0, finished.length - FULL_RESULTS_CARRIED)));
+  if (sizeOf(c) <= CONTINUATION_COMPACT_ABOVE_BYTES) return c;
+  shorten(finished);
+  c.events = c.events.slice(-100);
+  if (c.plan.revisions.length > 21) c.plan.revisions.splice(1, c.plan.revisions.length - 21);
+  const size = sizeOf(c);
+  if (size <= CONTINUATION_MAX_BYTES) return c;
+  throw ApplicationFailure.create({
+    message: `The run's state is too large to continue as new (${size} bytes after compaction; the limit is ${CONTINUATION_MAX_BYTES}): ${c.plan.steps.length} steps with their results. Start a new run for the remaining work; this run's results are in its state and workspace.`,
+    type: 'StateTooLarge',
+    nonRetryable: true,
+  });
+}
+
+/** Bytes of the value as JSON, counting each character as its UTF-8 length. */
+function sizeOf(value: unknown): number {
+  const json = JSON.stringify(value);
+  let bytes = 0;
+  for (let i = 0; i < json.length; i++) {
+    const code = json.charCodeAt(i);
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : 3;
+  }
+  return bytes;
 }

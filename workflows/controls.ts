@@ -5,6 +5,8 @@
  */
 import { CancellationScope, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from './activity-contract';
+import { MAX_ADVICE_NOTES, MAX_ADVICE_TOTAL_CHARS } from './limits';
+
 import type { ControlAck, PlanEditOp } from './messages';
 import { describeRevision } from './plan';
 import { applyPlanEdits, PlanEditError } from './plan-edits';
@@ -19,9 +21,6 @@ const { requestCancellation } = proxyActivities<Activities>({
 });
 
 export type ApprovalDecision = { approved: true } | { approved: false; reason: string };
-
-/** Notes kept at most, and characters of notes in all: advice is shown to every model call. */
-export const MAX_ADVICE_NOTES = 100;
 
 export class Controls {
   approval: ApprovalDecision | undefined;
@@ -153,11 +152,18 @@ export class Controls {
     return this.ack('cancelling');
   }
 
-  checkCanAdvise(): void {
+  checkCanAdvise(note: string): void {
     this.checkNotEnded();
-    if (this.core.state.advice.length >= MAX_ADVICE_NOTES) {
+    const { advice } = this.core.state;
+    if (advice.length >= MAX_ADVICE_NOTES) {
       throw new PlanEditError(
         `the run already has ${MAX_ADVICE_NOTES} advice notes, the most it keeps; fold what matters into one note or edit the plan instead`,
+      );
+    }
+    const used = advice.reduce((n, a) => n + a.note.length, 0);
+    if (used + note.length > MAX_ADVICE_TOTAL_CHARS) {
+      throw new PlanEditError(
+        `advice would exceed ${MAX_ADVICE_TOTAL_CHARS} characters in all (${used} used); shorten the note or edit the plan instead`,
       );
     }
   }

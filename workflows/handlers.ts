@@ -45,7 +45,8 @@ export function registerHandlers(core: RunCore, controls: Controls): void {
     apply: (p) => controls.cancel(p.reason),
   });
   control(controls, m.adviseUpdate, m.adviseSignal, m.AdviseSchema, {
-    check: () => controls.checkCanAdvise(),
+    check: (p) => controls.checkCanAdvise(p.note),
+
     apply: (p) => controls.advise(p.note),
   });
   control(controls, m.answerUpdate, m.answerSignal, m.AnswerSchema, {

@@ -9,13 +9,11 @@ import { renderDetails } from './details';
 import type { ResolvedRunInput } from './schemas';
 import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStatus } from './state';
 import { ENDED_STATUSES, initialState } from './state';
+import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
 import { addUsage } from './usage';
 
 /** What the run is doing when nobody paused it and no question waits. */
 export type Phase = 'planning' | 'awaiting_approval' | 'executing' | 'replanning';
-
-export const MAX_EVENTS = 500;
-export const MAX_RESULT_CHARS = 4_000;
 
 export class RunCore {
   readonly state: RunState;
@@ -40,7 +38,14 @@ export class RunCore {
 
   /** Replace the plan (a revision or an edit); steps are indexed by id once per revision. */
   setPlan(plan: Plan): void {
+    // The first revision (the planner's) and the latest ones; people's edits must not grow state forever.
+    if (plan.revisions.length > MAX_REVISIONS_KEPT) {
+      const dropped = plan.revisions.length - MAX_REVISIONS_KEPT;
+      plan.revisions.splice(1, dropped);
+      this.state.revisionsOmitted = (this.state.revisionsOmitted ?? 0) + dropped;
+    }
     this.state.plan = plan;
+
     this.index.clear();
     for (const step of plan.steps) this.index.set(step.id, step);
     this.touch();
@@ -99,7 +104,7 @@ export class RunCore {
       seq: state.eventsTotal,
       at: now(),
       kind,
-      message,
+      message: truncate(message, MAX_EVENT_CHARS),
       ...(stepId !== undefined ? { stepId } : {}),
     });
     if (state.events.length > MAX_EVENTS) state.events.splice(0, state.events.length - MAX_EVENTS);

@@ -110,7 +110,10 @@ export interface RunState {
   /** Steps that finished (done or failed). */
   stepsExecuted: number;
   replans: number;
+  /** Plan revisions dropped from `plan.revisions` to keep state bounded (see workflows/limits.ts). */
+  revisionsOmitted?: number;
   /** How many times this run has continued as new (each time with a fresh, short history). */
+
   continuedAsNew: number;
   usage: UsageEntry[];
   events: RunEvent[];
