@@ -4,11 +4,20 @@
  * two answers and an edit arriving together are all applied, in order.
  */
 import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
 import path from 'node:path';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { workspaceDirName } from '../src/tools';
 import { MAX_ADVICE_NOTES, MAX_RESULT_CHARS } from '../workflows/limits';
 import {
+  AdviseSchema,
+  AnswerSchema,
+  ApproveSchema,
+  CancelSchema,
+  EditPlanSchema,
+  PauseSchema,
+  RejectSchema,
+  ResumeSchema,
   adviseUpdate,
   answerSignal,
   approveUpdate,
@@ -156,4 +165,69 @@ it('applies two answers and an edit that arrive together, in order, losing none'
   const state = await handle.query(getStateQuery);
   expect(state.plan.steps.find((s) => s.id === 'c')?.instructions).toBe('EDITED-C');
   expect(state.events.filter((e) => e.kind === 'signal_rejected')).toEqual([]);
+});
+
+it('refuses a hundred random malformed signals and updates with messages, and the run goes on', async () => {
+  const handle = await h.start(
+    { goal: 'Take the junk', options: { requireApproval: true } },
+    {
+      rules: [
+        planRule([{ id: 'a', title: 'Step A' }]),
+        executorRule('a', { text: 'A done' }),
+        finishRule('unharmed'),
+      ],
+    },
+  );
+  await waitForState(handle, 'awaiting approval', (s) => s.status === 'awaiting_approval');
+  // Every message name with its schema; only payloads its schema refuses are sent (null counts as {}, as
+  // a signal sent without input does).
+  const schemas = {
+    editPlan: EditPlanSchema,
+    approve: ApproveSchema,
+    answer: AnswerSchema,
+    advise: AdviseSchema,
+    reject: RejectSchema,
+    pause: PauseSchema,
+    resume: ResumeSchema,
+    cancel: CancelSchema,
+  };
+  const names = Object.keys(schemas) as (keyof typeof schemas)[];
+  const junk = fc
+    .sample(
+      fc.tuple(
+        fc.constantFrom(...names),
+        fc.oneof(
+          fc.constant(null),
+          fc.constant({ ops: {} }),
+          fc.constant({ ops: 'add' }),
+          fc.constant({ ops: [{ op: 'add' }] }),
+          fc.record({ reasn: fc.string() }),
+          fc.record({ note: fc.integer() }),
+          fc.array(fc.anything(), { maxLength: 3 }),
+          fc.dictionary(fc.string({ maxLength: 8 }), fc.anything(), { maxKeys: 3 }),
+        ),
+      ),
+      { numRuns: 120, seed: 7 },
+    )
+    .filter(([name, payload]) => !schemas[name].safeParse(payload ?? {}).success)
+    .slice(0, 50);
+  expect(junk).toHaveLength(50);
+  for (const [name, payload] of junk) {
+    await handle.signal(name, payload);
+    // The same junk as an update: refused by its validator, so nothing is written to history.
+    const refusal = await handle.executeUpdate(name, { args: [payload] }).then(
+      () => 'accepted',
+      (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : String(err)),
+    );
+    expect(refusal).toMatch(new RegExp(`^invalid ${name} payload: .+`));
+  }
+  const state = await waitForState(
+    handle,
+    'every signal looked at',
+    (s) => s.events.filter((e) => e.kind === 'signal_rejected').length >= junk.length,
+  );
+  expect(state.status).toBe('awaiting_approval');
+  expect(state.plan.version).toBe(1);
+  await handle.executeUpdate(approveUpdate, { args: [{}] });
+  expect((await handle.result()).answer).toBe('unharmed');
 });
