@@ -281,4 +281,3 @@ describe('input validation', () => {
     expect(h.fake.requests).toHaveLength(0);
   });
 });
-

@@ -58,7 +58,6 @@ export function protectHumanEdits(
 
   // A kept step may depend on a step the re-planner dropped; such a dependency could never be met.
   const available = new Set([
-
     ...plan.steps.filter((s) => s.status === 'done' || s.status === 'running').map((s) => s.id),
     ...steps.map((d) => d.id),
   ]);

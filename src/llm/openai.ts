@@ -52,7 +52,6 @@ export class OpenAIModelClient implements ModelClient {
         ...(request.signal ? { signal: request.signal } : {}),
         // Sent as a header ourselves: the SDK's own idempotencyKey option sends nothing for this endpoint.
         ...(request.idempotencyKey ? { headers: { 'Idempotency-Key': request.idempotencyKey } } : {}),
-
       });
     } catch (err) {
       throw classifyProviderError(err, 'OpenAI', 'OPENAI');
