@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeZodError } from '../workflows/schemas';
 
-export const WORKLOADS = ['sequential', 'throughput', 'latency', 'replan-size'] as const;
+export const WORKLOADS = ['sequential', 'throughput', 'latency', 'replan-size', 'wide'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 export const ENGINES = ['project', 'peer'] as const;
 export type EngineName = (typeof ENGINES)[number];

@@ -11,6 +11,9 @@
  *                the overhead over the pure model time
  *   replan-size  one long run (--replan-steps, 60) per engine: bytes of each re-plan request as the fake
  *                server received it, at steps 5, 10, 20, 40, 60, and the step times up to each point
+ *   wide         project only: 4 independent steps, 6 turns each, 500 ms model calls, run one at a time and
+ *                four at once; the speed-up of the streaming scheduler
+
  * For the project, each table also shows figures from Temporal history (server timestamps): workflow tasks
  * per step, worker and queue time per workflow task, run and queue time per activity type, events per step.
  *
@@ -33,6 +36,7 @@ import { perStepReport, replanReport, throughputReport, type Report } from './re
 import { mb } from './table';
 import { PLAN_WINDOW } from './work';
 import { interleaved, measure, replanCurve, type Bench } from './workloads';
+import { WIDE_LATENCY_MS, wideReport, wideWorkload } from './wide';
 
 const WARM_UP_STEPS = 3;
 
@@ -121,6 +125,8 @@ async function main(): Promise<void> {
             delayMs,
           ),
         );
+      } else if (workload === 'wide') {
+        show(workload, wideReport(await wideWorkload(bench, WIDE_LATENCY_MS), WIDE_LATENCY_MS));
       } else {
         const curves: Parameters<typeof replanReport>[1] = {};
         for (const engine of flags.engines)

@@ -16,6 +16,8 @@ import { workspaceDirName } from '../src/tools/workspace';
 import { createWorker } from '../src/worker/create-worker';
 import { installQuietRuntime } from '../test/helpers/runtime';
 import { planAndExecute } from '../workflows';
+import type { RunInput } from '../workflows/schemas';
+
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../workflows/timeouts';
 import type { RunOutcome } from './check';
 import { collectSpans, summarize } from './history';
@@ -141,6 +143,29 @@ export class ProjectEngine {
       handles.map((h) => ({ workflowId: h.workflowId, firstRunId: h.firstExecutionRunId })),
     );
     return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps) };
+  }
+
+  /** One run with its own input (the fake model's scenario set by the caller): wall time and answer. */
+  async runOne(workflowId: string, input: RunInput): Promise<{ wallMs: number; answer: string }> {
+    const started = performance.now();
+    const handle = await this.client.workflow.start(planAndExecute, {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+      args: [
+        {
+          ...input,
+          options: {
+            plannerModel: `anthropic:${PROJECT_MODELS.planner}`,
+            executorModel: `anthropic:${PROJECT_MODELS.executor}`,
+            replannerModel: `anthropic:${PROJECT_MODELS.planner}`,
+            ...input.options,
+          },
+        },
+      ],
+    });
+    const result = await handle.result();
+    return { wallMs: performance.now() - started, answer: result.answer ?? `[${result.endReason}]` };
   }
 
   /** RSS of the Temporal dev server process now and at its peak, from /proc (undefined where there is none). */
