@@ -69,7 +69,8 @@ export class Calls {
   ): Promise<T> {
     const kind: Kind = name === 'tool' ? 'tool' : 'model';
     if (!this.router.local(lane)) return this.observed(lane, false, await call(REMOTE[kind]));
-    await this.router.yieldIfDue();
+    if (this.router.yieldDue()) await this.router.settle();
+
     try {
       return this.observed(lane, true, await call(LOCAL[kind]));
     } catch (err) {
@@ -110,7 +111,8 @@ export class Calls {
     call: (activities: Proxy) => Promise<T>,
   ): Promise<T> {
     for (;;) {
-      await this.core.checkpoint();
+      const gate = this.core.checkpoint();
+      if (gate) await gate;
       try {
         return await this.invoke(name, name, call);
       } catch (err) {

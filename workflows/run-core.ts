@@ -87,12 +87,13 @@ export class RunCore {
 
   /**
    * Where pause takes effect: before each model or tool call. The call in flight finishes first. After a
-   * person's cancel nothing new starts either (the cancellation itself ends the wait).
+   * person's cancel nothing new starts either (the cancellation itself ends the wait). Returns nothing when
+   * the way is open: callers `await` only a real wait, because every promise made in workflow code costs
+   * (the SDK records a stack trace for each, for its stack-trace query).
    */
-  async checkpoint(): Promise<void> {
-    if (this.state.paused || this.state.cancelling) {
-      await condition(() => !this.state.paused && !this.state.cancelling);
-    }
+  checkpoint(): Promise<void> | undefined {
+    if (!this.state.paused && !this.state.cancelling) return undefined;
+    return condition(() => !this.state.paused && !this.state.cancelling);
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------------

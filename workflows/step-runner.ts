@@ -52,7 +52,9 @@ export async function runStep(
     transcript.push({ role: 'assistant', text: output.text, toolCalls: output.toolCalls });
     const results: ToolResult[] = [];
     for (const [index, call] of output.toolCalls.entries()) {
-      await core.checkpoint();
+      const gate = core.checkpoint();
+      if (gate) await gate;
+
       if (call.name === ASK_HUMAN_TOOL) {
         results.push(await questions.ask(step.id, call));
         continue;
