@@ -10,6 +10,7 @@ import type { ResolvedRunInput } from './schemas';
 import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStatus } from './state';
 import { ENDED_STATUSES, initialState } from './state';
 import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
+import { SearchAttributeKeeper } from './search';
 import { addUsage } from './usage';
 
 /** What the run is doing when nobody paused it and no question waits. */
@@ -25,6 +26,7 @@ export class RunCore {
   private phase: Phase = 'planning';
   private readonly index = new Map<string, PlanStep>();
   private detailsDirty = false;
+  private readonly searchAttributes = new SearchAttributeKeeper();
 
   constructor(readonly input: ResolvedRunInput) {
     this.state = initialState(input, now());
@@ -128,6 +130,7 @@ export class RunCore {
     void Promise.resolve().then(() => {
       this.detailsDirty = false;
       setCurrentDetails(renderDetails(this.state));
+      this.searchAttributes.update(this.state);
     });
   }
 

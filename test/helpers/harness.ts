@@ -18,6 +18,8 @@ import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
+import { initialSearchAttributes } from '../../workflows/search-attributes';
+
 import { installQuietRuntime } from './runtime';
 
 /** Stand-ins for keys (not real ones): tests look for them in history to prove keys never get there. */
@@ -43,6 +45,8 @@ export interface HarnessOptions {
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
+  /** Start runs without the project's search attributes, as a client whose server lacks them does. */
+  withoutSearchAttributes?: boolean;
 }
 
 let idCounter = 0;
@@ -102,6 +106,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
         args: [input],
         workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+        ...(options.withoutSearchAttributes
+          ? {}
+          : {
+              typedSearchAttributes: initialSearchAttributes([
+                input.options?.plannerModel ?? config.models.planner,
+                input.options?.executorModel ?? config.models.executor,
+                input.options?.replannerModel ?? config.models.replanner,
+              ]),
+            }),
       });
     },
     async shutdown() {
