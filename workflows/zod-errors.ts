@@ -77,7 +77,7 @@ type Def = Record<string, unknown> & { type?: string };
 
 function defOf(schema: unknown): Def | undefined {
   const zod = isRecord(schema) ? schema._zod : undefined;
-  return isRecord(zod) && isRecord(zod.def) ? (zod.def as Def) : undefined;
+  return isRecord(zod) && isRecord(zod.def) ? zod.def : undefined;
 }
 
 /** Strip optional/default/pipe/... wrappers; pick the union member the value's discriminator names. */
@@ -87,7 +87,8 @@ function unwrap(schema: unknown, value: unknown): unknown {
     if (!def) return schema;
     if ('innerType' in def) schema = def.innerType;
     else if (def.type === 'pipe') schema = def.in;
-    else if (def.type === 'lazy' && typeof def.getter === 'function') schema = (def.getter as () => unknown)();
+    else if (def.type === 'lazy' && typeof def.getter === 'function')
+      schema = (def.getter as () => unknown)();
     else if (def.type === 'union' && Array.isArray(def.options)) {
       const options = def.options as unknown[];
       const tag = typeof def.discriminator === 'string' ? def.discriminator : undefined;

@@ -102,6 +102,8 @@ export class RunCancelledError extends PlanRunsError {
     readonly workflowId: string,
     /** The final state by query, or undefined when no worker answered it. */
     readonly state: RunState | undefined,
+    /** CANCELLED; COMPLETED in the rare case Temporal refused the run's cancel request and it ended itself. */
+    readonly execution: 'CANCELLED' | 'COMPLETED' = 'CANCELLED',
   ) {
     super(`The run ${workflowId} was cancelled${state?.endMessage ? `: ${state.endMessage}` : ''}`);
   }

@@ -10,7 +10,7 @@
  * The wire contract for other languages is in docs/contract/.
  */
 export { PlanRuns, type PlanRunsOptions, type RunSummary, type StartRunOptions } from './plan-runs';
-export { RunHandle, type CancelOutcome, type RunDescription } from './run-handle';
+export { RunHandle, type CancelOutcome, type EditOp, type RunDescription } from './run-handle';
 export { type RunChange, type WatchOptions } from './watch';
 export {
   CommandRejectedError,

@@ -66,7 +66,7 @@ export class PlanRuns {
       address: settings.address,
       ...(uiUrl ? { uiUrl: uiUrl.replace(/\/$/, '') } : {}),
     });
-    runs.closeConnection = connected.close;
+    runs.closeConnection = () => connected.close();
     return runs;
   }
 

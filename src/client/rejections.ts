@@ -5,13 +5,7 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
-import {
-  CommandRejectedError,
-  RunEndedError,
-  RunNotFoundError,
-  type PlanRunsError,
-  type RejectionRule,
-} from './errors';
+import { CommandRejectedError, RunEndedError, RunNotFoundError, type RejectionRule } from './errors';
 
 const RULES: [RegExp, RejectionRule][] = [
   [/^invalid \w+ payload/, 'invalid_payload'],
@@ -54,8 +48,8 @@ export function classifyRejection(reason: string): {
   };
 }
 
-/** The typed error for a command that failed, or the error itself when it is none of ours. */
-export function commandError(err: unknown, workflowId: string, command: string): PlanRunsError | unknown {
+/** The typed error (a PlanRunsError) for a command that failed, or the error itself when it is none of ours. */
+export function commandError(err: unknown, workflowId: string, command: string): unknown {
   if (err instanceof WorkflowNotFoundError) {
     return /already completed/i.test(err.message)
       ? new RunEndedError(workflowId, command)

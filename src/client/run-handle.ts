@@ -20,6 +20,9 @@ import { InvalidInputError, RunCancelledError, RunFailedError, RunNotFoundError 
 import { commandError } from './rejections';
 import { watchRun, type RunChange, type WatchOptions } from './watch';
 
+/** A plan edit as a caller writes it (`dependsOn` of a new step may be left out). */
+export type EditOp = m.EditPlanPayload['ops'][number];
+
 export interface RunDescription {
   workflowId: string;
   /** The run currently carrying the workflow id (a new one after each continue-as-new). */
@@ -115,7 +118,7 @@ export class RunHandle {
     return watchRun(this.handle, options);
   }
 
-  approve(options: { ops?: m.PlanEditOp[]; reason?: string } = {}): Promise<m.ControlAck> {
+  approve(options: m.ApprovePayload = {}): Promise<m.ControlAck> {
     return this.control(m.approveUpdate, m.ApproveSchema, options);
   }
 
@@ -124,7 +127,7 @@ export class RunHandle {
   }
 
   /** Edits the plan; the ack carries the new plan version and any notes (e.g. a step placed after its dependency). */
-  edit(ops: m.PlanEditOp[], options: { reason?: string } = {}): Promise<m.ControlAck> {
+  edit(ops: EditOp[], options: { reason?: string } = {}): Promise<m.ControlAck> {
     return this.control(m.editPlanUpdate, m.EditPlanSchema, { ops, ...options });
   }
 
