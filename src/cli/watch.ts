@@ -60,9 +60,10 @@ export function changeLine(workflowId: string, change: RunChange): string | unde
       const time = change.state.updatedAt.slice(11, 19);
       if (from === undefined) {
         const deps = step.dependsOn.length > 0 ? ` (after ${step.dependsOn.join(', ')})` : '';
-        return `${time} ${'step'.padEnd(14)} ${step.id} [${step.status}] ${oneLine(step.title, 200)}${deps}`;
+        const why = gone(step.status) && step.result ? `: ${oneLine(step.result, 300)}` : '';
+        return `${time} ${'step'.padEnd(14)} ${step.id} [${step.status}] ${oneLine(step.title, 200)}${deps}${why}`;
       }
-      if (step.status !== 'removed' && step.status !== 'skipped') return undefined;
+      if (!gone(step.status)) return undefined;
       return `${time} ${`step_${step.status}`.padEnd(14)} ${step.id} ${oneLine(step.title, 120)}: ${oneLine(step.result ?? '', 300)}`;
     }
     case 'status': {
@@ -78,6 +79,11 @@ export function changeLine(workflowId: string, change: RunChange): string | unde
       return `${workflowId} closed: ${change.execution}, status ${s.status}${s.endReason ? ` (${s.endReason})` : ''}, plan v${s.plan.version}, ${done}/${countable(s)} steps done`;
     }
   }
+}
+
+/** Removed by a person or skipped by the re-planner: no event names the step, so its line says why. */
+function gone(status: string): boolean {
+  return status === 'removed' || status === 'skipped';
 }
 
 function progress(state: RunState): string {
