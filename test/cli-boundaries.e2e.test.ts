@@ -14,6 +14,10 @@ import { startHarness, type Harness } from './helpers/harness';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
 import { waitForState } from './helpers/wait';
 
+/** Anything that could drive a terminal: ESC, BEL, CR, a bidi override. */
+// eslint-disable-next-line no-control-regex -- these characters are what the test looks for
+const TERMINAL_CONTROL = /[\u001b\u0007\r\u202e]/;
+
 describe('refused before anything is sent', () => {
   let tmp: string;
   let env: Record<string, string>;
@@ -140,10 +144,10 @@ describe('what the CLI shows', () => {
     const status = await agent('status', workflowId);
     expect(status.stdout).toContain('✓ a [done] Evil ^[[31mred^[[0m ^[]0;pwned^G ^[[2J title');
     expect(status.stdout).toContain('done ^[[1A^M overwritten');
-    expect(status.stdout).not.toMatch(/[\x1b\x07\r\u202e]/);
+    expect(status.stdout).not.toMatch(TERMINAL_CONTROL);
     const lines = await agent('watch', workflowId);
     expect(lines.stdout).toMatch(/step_started +Step a started: Evil \^\[\[31mred/);
-    expect(lines.stdout).not.toMatch(/[\x1b\x07\r\u202e]/);
+    expect(lines.stdout).not.toMatch(TERMINAL_CONTROL);
 
     // On a terminal: the CLI's own redraw sequence, and the model's text still neutralised.
     let screen = '';
@@ -153,7 +157,7 @@ describe('what the CLI shows', () => {
     expect(screen).toContain(`${workflowId} (COMPLETED)`);
     expect(screen).toContain('[####################] 1/1 steps');
     expect(screen).toContain('Evil ^[[31mred');
-    expect(screen.replaceAll('\x1b[H\x1b[2J', '')).not.toMatch(/[\x1b\x07\r\u202e]/);
+    expect(screen.replaceAll('\x1b[H\x1b[2J', '')).not.toMatch(TERMINAL_CONTROL);
   });
 
   it('lists a removed step as removed with who and why, prints edit notes, and reports the state each command produced', async () => {

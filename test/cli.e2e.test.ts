@@ -10,7 +10,7 @@ import { FakeModelServer } from '../src/fake-model/server';
 import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
-import { waitFor, waitForState } from './helpers/wait';
+import { waitForState } from './helpers/wait';
 
 const demoScenario = JSON.parse(
   readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),

@@ -112,13 +112,16 @@ export type ReplannerOutput = z.output<typeof ReplannerOutputSchema>;
  * you mean "reason"?`.
  */
 export function describeZodError(error: z.ZodError, source?: ParseSource): string {
-  return error.issues
-    .flatMap((issue) => {
-      if (issue.code === 'unrecognized_keys') {
-        const known = source ? knownKeysAt(source.schema, source.input, issue.path) : undefined;
-        return describeUnknownKeys(issue.path, issue.keys, known);
-      }
-      return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
-    })
-    .join('; ');
+  return zodProblems(error, source).join('; ');
+}
+
+/** The problems describeZodError joins, one entry each (an unknown key is one problem per key). */
+export function zodProblems(error: z.ZodError, source?: ParseSource): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = source ? knownKeysAt(source.schema, source.input, issue.path) : undefined;
+      return describeUnknownKeys(issue.path, issue.keys, known);
+    }
+    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+  });
 }

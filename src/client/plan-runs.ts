@@ -5,12 +5,11 @@
  */
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { z } from 'zod';
 import { DEFAULT_TASK_QUEUE } from '../config';
 import { loadTemporalSettings, workflowUiUrl } from '../config/temporal';
 import type { planAndExecute } from '../../workflows';
 import { WORKFLOW_TYPE } from '../../workflows/messages';
-import { describeZodError, RunInputSchema, type RunInput } from '../../workflows/schemas';
+import { zodProblems, RunInputSchema, type RunInput } from '../../workflows/schemas';
 import { connectClient } from './connect';
 import { InvalidInputError, PlanRunsError } from './errors';
 import { RunHandle } from './run-handle';
@@ -83,12 +82,7 @@ export class PlanRuns {
     };
     const parsed = RunInputSchema.safeParse(input);
     if (!parsed.success) {
-      throw new InvalidInputError(
-        'run input',
-        parsed.error.issues.map((issue) =>
-          describeZodError(new z.ZodError([issue]), { schema: RunInputSchema, input }),
-        ),
-      );
+      throw new InvalidInputError('run input', zodProblems(parsed.error, { schema: RunInputSchema, input }));
     }
     try {
       const handle = await this.client.workflow.start<typeof planAndExecute>(

@@ -11,10 +11,10 @@ import type {
 } from '@temporalio/client';
 import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { planAndExecute } from '../../workflows';
 import * as m from '../../workflows/messages';
-import { describeZodError } from '../../workflows/schemas';
+import { zodProblems } from '../../workflows/schemas';
 import type { RunResult, RunState } from '../../workflows/state';
 import { InvalidInputError, RunCancelledError, RunFailedError, RunNotFoundError } from './errors';
 import { commandError } from './rejections';
@@ -172,9 +172,7 @@ export class RunHandle {
     if (!parsed.success) {
       throw new InvalidInputError(
         `${update.name} payload`,
-        parsed.error.issues.map((issue) =>
-          describeZodError(new z.ZodError([issue]), { schema, input: payload }),
-        ),
+        zodProblems(parsed.error, { schema, input: payload }),
       );
     }
     try {

@@ -33,6 +33,7 @@ export async function* watchRun(
   options: WatchOptions = {},
 ): AsyncGenerator<RunChange> {
   const intervalMs = options.intervalMs ?? 500;
+  const queryTimeoutMs = Math.max(5_000, intervalMs * 4);
   let previous: RunState | undefined;
   let lastSeq = 0;
   let unanswered = false;
@@ -47,7 +48,11 @@ export async function* watchRun(
     }
     let state: RunState | undefined;
     try {
-      state = await handle.query(getStateQuery);
+      // Bounded, so one query the server holds back (it waits for a workflow task in flight) cannot stall
+      // the watch; the next poll asks again.
+      state = await handle.client.withDeadline(Date.now() + queryTimeoutMs, () =>
+        handle.query(getStateQuery),
+      );
       unanswered = false;
     } catch (err) {
       if (!unanswered) yield { type: 'unanswered', message: (err as Error).message };
