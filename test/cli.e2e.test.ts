@@ -260,7 +260,7 @@ describe('npm run agent', () => {
     expect((await agent('resume', workflowId)).stdout).toContain('OK: resumed');
     // cancel waits for the run to close and says how it ended.
     const cancelled = await agent('cancel', workflowId, '--reason', 'enough');
-    expect(cancelled.code).toBe(0);
+    expect({ code: cancelled.code, stderr: cancelled.stderr }).toEqual({ code: 0, stderr: '' });
     expect(cancelled.stdout).toMatch(/^OK: cancelling \(plan v2, status executing\)$/m);
     expect(cancelled.stdout).toContain(
       'Ended: plan v2, status cancelled (cancelled), Temporal execution CANCELLED',
