@@ -5,8 +5,10 @@
 import { z } from 'zod';
 import { ContinuationSchema } from './continuation';
 import { LIMITS, StepDraftSchema } from './step-schema';
+import { describeUnknownKeys, knownKeysAt, type ParseSource } from './zod-errors';
 
 export { LIMITS, StepDraftSchema, StepIdSchema, type StepDraft } from './step-schema';
+export { closestKey, type ParseSource } from './zod-errors';
 
 export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-6';
 export const DEFAULT_EXECUTOR_MODEL = 'anthropic:claude-haiku-4-5';
@@ -104,9 +106,22 @@ export const ReplannerOutputSchema = z
   });
 export type ReplannerOutput = z.output<typeof ReplannerOutputSchema>;
 
-/** One line per problem, each naming the field: `options.maxSteps: Too big: expected number to be <=1000`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+/**
+ * One line per problem, each naming the field: `options.maxSteps: Too big: expected number to be <=1000`.
+ * Given where the parse happened, an unknown key also gets the closest known key: `reasn: unknown key; did
+ * you mean "reason"?`.
+ */
+export function describeZodError(error: z.ZodError, source?: ParseSource): string {
+  return zodProblems(error, source).join('; ');
+}
+
+/** The problems describeZodError joins, one entry each (an unknown key is one problem per key). */
+export function zodProblems(error: z.ZodError, source?: ParseSource): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = source ? knownKeysAt(source.schema, source.input, issue.path) : undefined;
+      return describeUnknownKeys(issue.path, issue.keys, known);
+    }
+    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+  });
 }

@@ -4,8 +4,9 @@ import type { RunInput } from '../../workflows/schemas';
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
 
 /**
- * Start options for a run: its summary (the goal) and details (models and limits) as the Temporal Web UI
- * shows them on the run's page, under User Metadata.
+ * Start options for a run: the workflow task timeout the project's runs use (quick control and recovery,
+ * see workflows/timeouts.ts), and its summary (the goal) and details (models and limits) as the Temporal
+ * Web UI shows them on the run's page, under User Metadata.
  */
 export function runStartOptions(
   input: RunInput,
@@ -28,4 +29,10 @@ export function runStartOptions(
     staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
     staticDetails: details,
   };
+}
+
+/** A workflow id that sorts by start time and says what it is: plan-2026-11-24T00-39-00-094-co8j. */
+export function newWorkflowId(): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
+  return `plan-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }
