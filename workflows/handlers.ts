@@ -64,7 +64,12 @@ function control<S extends z.ZodType>(
 ): void {
   const parse = (raw: unknown): z.output<S> => {
     const parsed = schema.safeParse(raw ?? {});
-    if (!parsed.success) throw new Error(`invalid ${update.name} payload: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // Names an unknown key with the closest known one: a typo like "reasn" is refused, never dropped.
+      const problems = describeZodError(parsed.error, { schema, input: raw ?? {} });
+      throw new Error(`invalid ${update.name} payload: ${problems}`);
+    }
+
     return parsed.data;
   };
   setHandler(

@@ -3,7 +3,7 @@
  * you already have, or on one made from the usual environment (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TLS
  * and API key variables or profile; TASK_QUEUE; TEMPORAL_UI_URL for links).
  */
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowStartOptions } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { DEFAULT_TASK_QUEUE } from '../config';
 import { loadTemporalSettings, workflowUiUrl } from '../config/temporal';
@@ -13,7 +13,7 @@ import { zodProblems, RunInputSchema, type RunInput } from '../../workflows/sche
 import { connectClient } from './connect';
 import { InvalidInputError, PlanRunsError } from './errors';
 import { RunHandle } from './run-handle';
-import { newWorkflowId, runStartOptions } from './start-options';
+import { newWorkflowId, registerCommand, runStartOptions } from './start-options';
 
 /** Run options (every one optional, defaults as the workflow has them), plus where and under what id. */
 export type StartRunOptions = NonNullable<RunInput['options']> & {
@@ -30,7 +30,16 @@ export interface PlanRunsOptions {
   /** For links to runs: the Web UI's base URL, or the server address (a local one gets its dev UI at port + 1000). */
   uiUrl?: string;
   address?: string;
+  /**
+   * Told once when the server lacks the project's search attributes (runs then start without them and work
+   * the same, but cannot be filtered by status or cost); default: a line on stderr.
+   */
+  onWarning?: (message: string) => void;
 }
+
+/** What the server says when a start names a search attribute it does not have. */
+const UNKNOWN_SEARCH_ATTRIBUTE =
+  /search attribute .* (is )?not defined|BadSearchAttributes|Namespace .* has no mapping defined for search attribute/i;
 
 export interface RunSummary {
   workflowId: string;
@@ -45,12 +54,16 @@ export class PlanRuns {
   private readonly uiUrl: string | undefined;
   private readonly address: string | undefined;
   private closeConnection: (() => Promise<void>) | undefined;
+  private readonly onWarning: (message: string) => void;
+  /** False once the server has said it lacks the search attributes: later starts leave them out. */
+  private searchAttributes = true;
 
   constructor(options: PlanRunsOptions) {
     this.client = options.client;
     this.taskQueue = options.taskQueue ?? (process.env.TASK_QUEUE || DEFAULT_TASK_QUEUE);
     this.uiUrl = options.uiUrl;
     this.address = options.address;
+    this.onWarning = options.onWarning ?? ((message) => console.warn(message));
   }
 
   /** Connects to the server the environment names; `close()` the result when done. */
@@ -85,9 +98,8 @@ export class PlanRuns {
       throw new InvalidInputError('run input', zodProblems(parsed.error, { schema: RunInputSchema, input }));
     }
     try {
-      const handle = await this.client.workflow.start<typeof planAndExecute>(
-        WORKFLOW_TYPE,
-        runStartOptions(input, this.taskQueue, workflowId),
+      const handle = await this.startWorkflow(
+        runStartOptions(input, this.taskQueue, workflowId, parsed.data.options),
       );
       return new RunHandle(
         handle,
@@ -99,6 +111,24 @@ export class PlanRuns {
         throw new PlanRunsError(`A run with the id ${workflowId} is already running; choose another id.`);
       }
       throw err;
+    }
+  }
+
+  /** Start with the search attributes; without them, once told the server lacks them. */
+  private async startWorkflow(options: WorkflowStartOptions<typeof planAndExecute>) {
+    const { typedSearchAttributes, ...plain } = options;
+    if (!this.searchAttributes)
+      return this.client.workflow.start<typeof planAndExecute>(WORKFLOW_TYPE, plain);
+    try {
+      return await this.client.workflow.start<typeof planAndExecute>(WORKFLOW_TYPE, options);
+    } catch (err) {
+      if (!UNKNOWN_SEARCH_ATTRIBUTE.test(String((err as Error).message ?? err)) || !typedSearchAttributes)
+        throw err;
+      this.searchAttributes = false;
+      this.onWarning(
+        `Warning: the Temporal server does not have the project's search attributes, so runs cannot be filtered by status, steps or cost (they work the same). Register them: ${registerCommand()}`,
+      );
+      return this.client.workflow.start<typeof planAndExecute>(WORKFLOW_TYPE, plain);
     }
   }
 

@@ -1,6 +1,8 @@
 import type { WorkflowStartOptions } from '@temporalio/client';
 import type { planAndExecute } from '../../workflows';
-import type { RunInput } from '../../workflows/schemas';
+import type { RunInput, RunOptions } from '../../workflows/schemas';
+import { initialSearchAttributes, SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
 
 /**
@@ -12,6 +14,7 @@ export function runStartOptions(
   input: RunInput,
   taskQueue: string,
   workflowId: string,
+  resolved?: RunOptions,
 ): WorkflowStartOptions<typeof planAndExecute> {
   const o = input.options ?? {};
   const details = [
@@ -28,7 +31,23 @@ export function runStartOptions(
     workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
     staticSummary: `Plan-and-execute: ${input.goal.slice(0, 180)}`,
     staticDetails: details,
+    ...(resolved
+      ? {
+          typedSearchAttributes: initialSearchAttributes([
+            resolved.plannerModel,
+            resolved.executorModel,
+            resolved.replannerModel,
+          ]),
+        }
+      : {}),
   };
+}
+
+/** The command that registers the project's search attributes on a server that lacks them. */
+export function registerCommand(): string {
+  return SEARCH_ATTRIBUTES.map(
+    (a) => `temporal operator search-attribute create --name ${a.name} --type ${a.type}`,
+  ).join(' && ');
 }
 
 /** A workflow id that sorts by start time and says what it is: plan-2026-11-24T00-39-00-094-co8j. */
