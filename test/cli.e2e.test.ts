@@ -10,7 +10,7 @@ import { FakeModelServer } from '../src/fake-model/server';
 import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
-import { waitForState } from './helpers/wait';
+import { waitFor, waitForState } from './helpers/wait';
 
 const demoScenario = JSON.parse(
   readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),
@@ -137,8 +137,26 @@ describe('npm run agent', () => {
 
     const list = await runCli('src/cli/agent.ts', ['list', '--json'], env);
     expect(JSON.parse(list.stdout)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ workflowId, status: 'COMPLETED' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ workflowId, execution: 'COMPLETED', status: 'completed' }),
+      ]),
     );
+    // Filtered by the run's own search attributes (the visibility store may lag a moment).
+    await waitFor('list --status to find the run', async () => {
+      const filtered = await runCli('src/cli/agent.ts', ['list', '--status', 'completed', '--json'], env);
+      const rows = JSON.parse(filtered.stdout) as { workflowId: string; status: string }[];
+      return rows.some((r) => r.workflowId === workflowId) && rows.every((r) => r.status === 'completed')
+        ? true
+        : undefined;
+    });
+    const waiting = await runCli('src/cli/agent.ts', ['list', '--needs-person', '--json'], env);
+    expect((JSON.parse(waiting.stdout) as { workflowId: string }[]).map((r) => r.workflowId)).not.toContain(
+      workflowId,
+    );
+    const bad = await runCli('src/cli/agent.ts', ['list', '--status', "x' OR 1=1"], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('is not a run status');
+
     expect(h.fake.requests[0]?.body.max_tokens).toBe(1_024);
   });
 

@@ -22,7 +22,9 @@ const USAGE = `Usage: npm run agent -- <command>
                  [--question-timeout SEC] [--id ID] [--wait] [--json]
   status <id> [--json]             state: plan, results, revisions, question, usage
   result <id> [--json]             waits for the run to end and prints its result
-  list [--limit N] [--json]        recent runs
+  list [--limit N] [--status S] [--needs-person] [--min-cost USD] [--query Q] [--json]
+                                   recent runs, filtered by their status, waiting for a person, cost
+
   watch <id>                       the plan and each step's status, live, until the run ends
   approve <id> [edit flags] [--reason TEXT] [--json]
   reject <id> --reason TEXT [--json]
@@ -66,6 +68,10 @@ async function main(argv: string[]): Promise<number> {
       wait: { type: 'boolean' },
       json: { type: 'boolean' },
       limit: { type: 'string' },
+      status: { type: 'string' },
+      'needs-person': { type: 'boolean' },
+      'min-cost': { type: 'string' },
+      query: { type: 'string' },
       question: { type: 'string' },
     },
   });

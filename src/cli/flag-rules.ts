@@ -25,7 +25,8 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   ],
   status: ['json'],
   result: ['json'],
-  list: ['limit', 'json'],
+  list: ['limit', 'status', 'needs-person', 'min-cost', 'query', 'json'],
+
   watch: [],
   approve: [
     'file',

@@ -10,7 +10,9 @@ import { loadTemporalSettings, workflowUiUrl } from '../config/temporal';
 import type { planAndExecute } from '../../workflows';
 import { WORKFLOW_TYPE } from '../../workflows/messages';
 import { zodProblems, RunInputSchema, type RunInput } from '../../workflows/schemas';
+import { AgentCostUsdKey, AgentStatusKey, AgentStepsDoneKey } from '../../workflows/search-attributes';
 import { connectClient } from './connect';
+
 import { InvalidInputError, PlanRunsError } from './errors';
 import { RunHandle } from './run-handle';
 import { newWorkflowId, registerCommand, runStartOptions } from './start-options';
@@ -46,6 +48,39 @@ export interface RunSummary {
   runId: string;
   execution: string;
   startTime: Date;
+  /** From the run's search attributes, where the server has them. */
+  status?: string;
+  stepsDone?: number;
+  costUsd?: number;
+}
+
+export interface ListRunsOptions {
+  limit?: number;
+  /** The run's own status (AgentStatus), e.g. "awaiting_approval". */
+  status?: string;
+  /** Only runs waiting for a person (approval, an answer, paused, ...). */
+  needsPerson?: boolean;
+  /** Only runs that cost at least this many dollars. */
+  minCostUsd?: number;
+  /** Any further Temporal list filter, ANDed, e.g. `StartTime > "2026-11-01T00:00:00Z"`. */
+  query?: string;
+}
+
+/** The visibility query for `list`: values are quoted and checked, never pasted in raw. */
+export function listQuery(options: ListRunsOptions): string {
+  const parts = [`WorkflowType = '${WORKFLOW_TYPE}'`];
+  if (options.status !== undefined) {
+    if (!/^[a-z_]{1,40}$/.test(options.status)) {
+      throw new PlanRunsError(
+        `status "${options.status}" is not a run status (e.g. awaiting_approval, completed)`,
+      );
+    }
+    parts.push(`AgentStatus = '${options.status}'`);
+  }
+  if (options.needsPerson) parts.push('AgentNeedsPerson = true');
+  if (options.minCostUsd !== undefined) parts.push(`AgentCostUsd >= ${Number(options.minCostUsd)}`);
+  if (options.query) parts.push(`(${options.query})`);
+  return parts.join(' AND ');
 }
 
 export class PlanRuns {
@@ -141,17 +176,24 @@ export class PlanRuns {
     );
   }
 
-  /** Recent runs of this workflow type, newest first. */
-  async *list(options: { limit?: number } = {}): AsyncGenerator<RunSummary> {
+  /**
+   * Recent runs of this workflow type, newest first, filtered by the run's own search attributes when asked
+   * (`status`, `needsPerson`, `minCostUsd`) and by any further visibility `query` (ANDed).
+   */
+  async *list(options: ListRunsOptions = {}): AsyncGenerator<RunSummary> {
     const limit = options.limit ?? 20;
     let count = 0;
     if (limit <= 0) return;
-    for await (const wf of this.client.workflow.list({ query: `WorkflowType = '${WORKFLOW_TYPE}'` })) {
+    for await (const wf of this.client.workflow.list({ query: listQuery(options) })) {
+      const attrs = wf.typedSearchAttributes;
       yield {
         workflowId: wf.workflowId,
         runId: wf.runId,
         execution: wf.status.name,
         startTime: wf.startTime,
+        ...(attrs.get(AgentStatusKey) !== undefined ? { status: attrs.get(AgentStatusKey) } : {}),
+        ...(attrs.get(AgentStepsDoneKey) !== undefined ? { stepsDone: attrs.get(AgentStepsDoneKey) } : {}),
+        ...(attrs.get(AgentCostUsdKey) !== undefined ? { costUsd: attrs.get(AgentCostUsdKey) } : {}),
       };
       if (++count >= limit) return;
     }

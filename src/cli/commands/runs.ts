@@ -2,6 +2,7 @@
 import { decimalFlag } from '../flag-rules';
 import { formatEvent, formatState, oneLine } from '../format';
 import { runFromFlags } from '../run-input';
+import { UsageError } from '../usage-error';
 import { watchCommand } from '../watch';
 import { print, requireArg, runArg, type CommandContext } from './context';
 import { printOutcome } from './outcome';
@@ -53,16 +54,37 @@ export async function result(ctx: CommandContext): Promise<number> {
 }
 
 export async function list(ctx: CommandContext): Promise<number> {
-  const raw = ctx.values.limit;
-  const limit = typeof raw === 'string' ? decimalFlag('limit', raw) : 20;
-  const rows: { workflowId: string; status: string; startTime: string }[] = [];
-  for await (const run of (await ctx.runs()).list({ limit })) {
-    rows.push({ workflowId: run.workflowId, status: run.execution, startTime: run.startTime.toISOString() });
+  const { values } = ctx;
+  const limit = typeof values.limit === 'string' ? decimalFlag('limit', values.limit) : 20;
+  const minCost = values['min-cost'];
+  if (typeof minCost === 'string' && !/^\d+(\.\d+)?$/.test(minCost)) {
+    throw new UsageError(`--min-cost takes dollars as a plain decimal number, e.g. 0.50; got "${minCost}".`);
+  }
+  const rows: { workflowId: string; execution: string; status: string; startTime: string }[] = [];
+  const filter = {
+    limit,
+    ...(typeof values.status === 'string' ? { status: values.status } : {}),
+    ...(values['needs-person'] === true ? { needsPerson: true } : {}),
+    ...(typeof minCost === 'string' ? { minCostUsd: Number(minCost) } : {}),
+    ...(typeof values.query === 'string' ? { query: values.query } : {}),
+  };
+  for await (const run of (await ctx.runs()).list(filter)) {
+    rows.push({
+      workflowId: run.workflowId,
+      execution: run.execution,
+      status: run.status ?? '',
+      startTime: run.startTime.toISOString(),
+    });
   }
   print(ctx, rows, () =>
     rows.length === 0
       ? '(no runs)'
-      : rows.map((r) => `${r.startTime}  ${r.status.padEnd(11)} ${oneLine(r.workflowId, 300)}`).join('\n'),
+      : rows
+          .map(
+            (r) =>
+              `${r.startTime}  ${r.execution.padEnd(11)} ${oneLine(r.status, 20).padEnd(18)} ${oneLine(r.workflowId, 300)}`,
+          )
+          .join('\n'),
   );
   return 0;
 }
