@@ -18,6 +18,7 @@ const BIG_OUTPUT_CHARS = 5 * 1024 * 1024;
 const bigOutputTool = defineTool({
   name: 'dump_logs',
   description: 'Returns a very large log.',
+  kind: 'read-only',
   input: z.object({}).strict(),
   run: () => Promise.resolve(`LOG-START\n${'x'.repeat(BIG_OUTPUT_CHARS - 18)}\nLOG-END`),
 });

@@ -7,6 +7,7 @@ import { loadConfig } from '../config';
 import { workflowUiUrl } from '../config/temporal';
 import { planAndExecute } from '../../workflows';
 import * as m from '../../workflows/messages';
+import { approveCallUpdate, denyCallUpdate } from '../../workflows/call-messages';
 import { connectClient, type ConnectedClient } from './connect';
 import { editFromFlags, EDIT_FLAGS } from './edit-ops';
 import { runCommand } from './exit';
@@ -33,7 +34,9 @@ const USAGE = `Usage: npm run agent -- <command>
       --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b
       --remove ID     --reorder a,b,c     --file ops.json (a list of ops, or {"ops": [...], "reason": "..."})
   pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]
-  advise <id> "<note>"             answer <id> "<answer>" [--question QID]`;
+  advise <id> "<note>"             answer <id> "<answer>" [--question QID]
+  approve-call <id> <callId> [--reason TEXT]     deny-call <id> <callId> --reason TEXT
+                                   decide a tool call waiting for approval (status shows its callId)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -175,6 +178,18 @@ async function main(argv: string[]): Promise<number> {
       const answer = requireArg(positionals[1], 'the answer (in quotes)');
       const payload = { answer, ...(values.question ? { questionId: values.question } : {}) };
       return withRun((handle) => control(json, handle.executeUpdate(m.answerUpdate, { args: [payload] })));
+    }
+    case 'approve-call': {
+      const callId = requireArg(positionals[1], 'the call id (status shows it)');
+      const payload = { callId, ...(values.reason ? { reason: values.reason } : {}) };
+      return withRun((handle) => control(json, handle.executeUpdate(approveCallUpdate, { args: [payload] })));
+    }
+    case 'deny-call': {
+      const callId = requireArg(positionals[1], 'the call id (status shows it)');
+      const reason = requireArg(values.reason, '--reason');
+      return withRun((handle) =>
+        control(json, handle.executeUpdate(denyCallUpdate, { args: [{ callId, reason }] })),
+      );
     }
     default:
       throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
