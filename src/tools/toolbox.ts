@@ -3,6 +3,7 @@
  * face: the catalogue a run pins, the specs the executor is offered, and the call.
  */
 import { createHash } from 'node:crypto';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { ToolResult, ToolSpec } from '../llm/types';
 import { ASK_HUMAN_TOOL } from '../../workflows/messages';
 import {
@@ -170,15 +171,14 @@ export class ToolBox {
         content: `Tool "${descriptor.name}" takes a JSON object as input.`,
       };
     }
+    let result: CallToolResult;
     try {
-      const result = await this.mcp!.call(found.mcp, input as Record<string, unknown>, {
+      result = await this.mcp!.call(found.mcp, input as Record<string, unknown>, {
         signal: context.signal,
         timeoutMs: descriptor.timeoutSeconds * 1_000,
         idempotencyKey: context.idempotencyKey,
         onProgress: (update) => context.progress(update),
       });
-      const rendered = await renderMcpResult(result, context.workspace, fileStem(context.idempotencyKey));
-      return { toolCallId, isError: rendered.isError, content: rendered.text };
     } catch (err) {
       if (context.signal.aborted) throw err;
       const code = (err as { code?: unknown }).code;
@@ -196,6 +196,17 @@ export class ToolBox {
         );
       }
       return { toolCallId, isError: true, content: `Tool "${descriptor.name}" failed: ${errorText(err)}` };
+    }
+    try {
+      const rendered = await renderMcpResult(result, context.workspace, fileStem(context.idempotencyKey));
+      return { toolCallId, isError: rendered.isError, content: rendered.text };
+    } catch (err) {
+      // The call did its work; only keeping its result in the workspace failed (e.g. a path refused there).
+      return {
+        toolCallId,
+        isError: true,
+        content: `Tool "${descriptor.name}" ran, but its result could not be kept in the workspace: ${errorText(err)}`,
+      };
     }
   }
 

@@ -28,6 +28,7 @@ export interface McpCallOptions {
 
 export class McpServerConnection {
   private client: Client | undefined;
+  private http: StreamableHTTPClientTransport | undefined;
   private connecting: Promise<Client> | undefined;
   private toolCache: Promise<McpTool[]> | undefined;
   private stderrTail = '';
@@ -87,6 +88,8 @@ export class McpServerConnection {
     this.closed = true;
     const client = this.client;
     this.client = undefined;
+    // A Streamable HTTP server keeps a session per client: end it, as the specification asks of clients.
+    await this.http?.terminateSession().catch(() => undefined);
     await client?.close().catch(() => undefined);
   }
 
@@ -152,9 +155,10 @@ export class McpServerConnection {
   private transport(): Transport {
     const { entry } = this;
     if (entry.transport === 'http') {
-      return new StreamableHTTPClientTransport(new URL(entry.url), {
+      this.http = new StreamableHTTPClientTransport(new URL(entry.url), {
         requestInit: { headers: entry.headers },
       });
+      return this.http;
     }
     this.stderrTail = '';
     const transport = new StdioClientTransport({

@@ -95,7 +95,9 @@ export async function renderMcpResult(
         lines.push(`[content of type "${(part as { type: string }).type}" left out]`);
     }
   }
-  if (result.structuredContent !== undefined) {
+  // Servers send structured content together with a text rendering of it (as the specification asks): show
+  // it only when the text does not already carry it, so the model does not pay for it twice.
+  if (result.structuredContent !== undefined && !coveredByText(result.structuredContent, lines.join('\n'))) {
     const json = JSON.stringify(result.structuredContent, null, 2);
     if (json.length <= MAX_INLINE_PART_CHARS) {
       lines.push(`[structured content]\n${json}`);
@@ -112,4 +114,22 @@ export async function renderMcpResult(
     isError: result.isError === true,
     saved,
   };
+}
+
+/** Whether `text` already says what `structured` holds: it is its JSON, or holds every value in it. */
+function coveredByText(structured: unknown, text: string): boolean {
+  if (text.trim() === '') return false;
+  try {
+    if (JSON.stringify(JSON.parse(text)) === JSON.stringify(structured)) return true;
+  } catch {
+    // Not JSON: compare the values.
+  }
+  const leaves: string[] = [];
+  const walk = (value: unknown): void => {
+    if (value === null || value === undefined) return;
+    if (typeof value === 'object') Object.values(value as Record<string, unknown>).forEach(walk);
+    else leaves.push(String(value));
+  };
+  walk(structured);
+  return leaves.length > 0 && leaves.every((leaf) => text.includes(leaf));
 }
