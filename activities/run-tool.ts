@@ -83,9 +83,25 @@ function pinProblem(
     return `Tool "${name}" is no longer offered by the worker (its MCP server or module no longer lists it) since this run planned with it; it was not called.`;
   }
   if (found.schemaHash !== pinned.schemaHash) {
-    return `Tool "${name}" changed since this run planned with it (${found.descriptor.source}: its input schema or kind is different; schema hash ${pinned.schemaHash} then, ${found.schemaHash} now); it was not called, so nothing runs on assumptions that no longer hold.`;
+    return `Tool "${name}" changed since this run planned with it (${found.descriptor.source}: ${describeChange(pinned.schemaHash, found.schemaHash)}); it was not called, so nothing runs on assumptions that no longer hold.`;
   }
   return undefined;
+}
+
+/** What differs between two schema hashes (`<input hash>:<kind>:<default policy>`), in words. */
+function describeChange(then: string, now: string): string {
+  const [inputThen, kindThen, policyThen] = then.split(':');
+  const [inputNow, kindNow, policyNow] = now.split(':');
+  const changes: string[] = [];
+  if (inputThen !== inputNow)
+    changes.push(`its input schema is different (hash ${inputThen} then, ${inputNow} now)`);
+  if (kindThen !== kindNow) changes.push(`its kind is ${kindNow} now, ${kindThen} then`);
+  if (policyThen !== policyNow) {
+    changes.push(
+      `its default policy is "${policyNow}" now, "${policyThen}" then${policyNow === 'ask' ? ' (it is now marked as possibly destructive)' : ''}`,
+    );
+  }
+  return changes.join('; ') || `schema hash ${then} then, ${now} now`;
 }
 
 /**

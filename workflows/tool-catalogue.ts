@@ -33,7 +33,7 @@ export const CatalogueEntrySchema = z
     policy: ToolPolicySchema,
     policyReason: z.string().max(200),
     timeoutSeconds: z.number().positive(),
-    /** Hash of its input schema and kind when the run listed it. */
+    /** `<hash of its input schema>:<kind>:<default policy>` when the run listed it. */
     schemaHash: z.string().min(1).max(64),
     /** May run as a local activity: answers fast (timeout ≤ 5 s) and reports no progress. */
     local: z.boolean(),

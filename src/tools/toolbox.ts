@@ -219,14 +219,16 @@ export class ToolBox {
     await this.mcp?.close();
   }
 
-  /** A hash of what a run relies on: the input schema and the kind. */
+  /**
+   * What a run relies on about a tool, as `<hash of the input schema>:<kind>:<default policy>`: a different
+   * input, a different kind (how a cut-off call is retried) or a different default policy (an MCP server that
+   * now marks the tool destructive) is a different tool. Readable parts, so a refusal can say what changed.
+   */
   hashOf(descriptor: ToolDescriptor): string {
     let hash = this.hashes.get(descriptor);
     if (!hash) {
-      hash = createHash('sha256')
-        .update(canonicalJson({ input: descriptor.inputSchema, kind: descriptor.kind }))
-        .digest('hex')
-        .slice(0, 32);
+      const input = createHash('sha256').update(canonicalJson(descriptor.inputSchema)).digest('hex');
+      hash = `${input.slice(0, 16)}:${descriptor.kind}:${descriptor.defaultPolicy}`;
       this.hashes.set(descriptor, hash);
     }
     return hash;

@@ -1,8 +1,8 @@
 /**
  * Real third-party MCP servers from npm, started from their installed packages (no npx download at test
  * time): @modelcontextprotocol/server-everything (stdio, or Streamable HTTP on a port) and
- * @modelcontextprotocol/server-filesystem (stdio; server-filesystem-2025 is the 2025.7.29 release of the same
- * package, for the "server upgraded mid-run" test). Also: config files in the shape users have, and a stdio
+ * @modelcontextprotocol/server-filesystem (stdio; the devDependency server-filesystem-2026-01 is its 2026.1.14
+ * release, installed under an alias for the "server upgraded mid-run" test). Also: config files in the shape users have, and a stdio
  * entry that records every message the worker sends the server (its stdin), through `tee`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -22,7 +22,7 @@ export function packageBin(pkg: string): string {
 
 export const EVERYTHING = '@modelcontextprotocol/server-everything';
 export const FILESYSTEM = '@modelcontextprotocol/server-filesystem';
-export const FILESYSTEM_2025 = 'server-filesystem-2025';
+export const FILESYSTEM_2026_01 = 'server-filesystem-2026-01';
 
 type Entry = Record<string, unknown>;
 

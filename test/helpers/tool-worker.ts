@@ -56,7 +56,9 @@ export function startToolWorker(settings: ToolWorkerSettings): ToolWorker {
     child.stdout?.on('data', () => {
       if (output.includes('Worker polling task queue')) resolve();
     });
-    void exited.then((how) => reject(new Error(`worker exited (${String(how)}) before it was ready:\n${output}`)));
+    void exited.then((how) =>
+      reject(new Error(`worker exited (${String(how)}) before it was ready:\n${output}`)),
+    );
   });
   ready.catch(() => undefined);
   return { child, ready, exited, output: () => output };

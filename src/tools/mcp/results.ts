@@ -128,7 +128,7 @@ function coveredByText(structured: unknown, text: string): boolean {
   const walk = (value: unknown): void => {
     if (value === null || value === undefined) return;
     if (typeof value === 'object') Object.values(value as Record<string, unknown>).forEach(walk);
-    else leaves.push(String(value));
+    else leaves.push(String(value as string | number | boolean | bigint | symbol));
   };
   walk(structured);
   return leaves.length > 0 && leaves.every((leaf) => text.includes(leaf));
