@@ -126,9 +126,9 @@ function coveredByText(structured: unknown, text: string): boolean {
   }
   const leaves: string[] = [];
   const walk = (value: unknown): void => {
-    if (value === null || value === undefined) return;
-    if (typeof value === 'object') Object.values(value as Record<string, unknown>).forEach(walk);
-    else leaves.push(String(value as string | number | boolean | bigint | symbol));
+    if (typeof value === 'string') leaves.push(value);
+    else if (typeof value === 'number' || typeof value === 'boolean') leaves.push(String(value));
+    else if (value && typeof value === 'object') Object.values(value).forEach(walk);
   };
   walk(structured);
   return leaves.length > 0 && leaves.every((leaf) => text.includes(leaf));
