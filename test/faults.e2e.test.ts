@@ -332,7 +332,7 @@ describe('workspace confinement', () => {
     expect(result.answer).toBe('stayed inside');
     expect(existsSync(outside)).toBe(false);
     const afterTools = h.fake.requests.filter((r) => r.text.includes('Your step: a:'))[1];
-    expect(afterTools?.text).toContain('leaves the workspace');
+    expect(afterTools?.text).toContain('uses ".." and so may leave the workspace');
     expect(afterTools?.text).toContain('Absolute paths are not allowed');
     const state = await handle.query(getStateQuery);
     expect(state.events.filter((e) => e.kind === 'tool_error')).toHaveLength(2);

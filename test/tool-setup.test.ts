@@ -18,6 +18,7 @@ import {
 } from '../src/tools';
 import { freePort } from '../src/devserver/dev-server';
 import { EVERYTHING, FILESYSTEM, packageBin, stdioEntry, writeMcpConfig } from './helpers/mcp-servers';
+import { runCli } from './helpers/cli';
 import { toolContext } from './helpers/tool-context';
 import { waitFor } from './helpers/wait';
 
@@ -93,6 +94,25 @@ describe('config files', () => {
     expect(() => box({ modules: [kindless] })).toThrow(
       `${kindless} (tool 1) "t": kind must be one of read-only, idempotent, side-effect`,
     );
+  });
+});
+
+describe('npm run worker', () => {
+  it('refuses to start with a bad MCP config, naming the entry, before connecting anywhere', async () => {
+    const bad = file('worker-bad.json', { mcpServers: { fs: { command: 'x', args: 'not a list' } } });
+    const run = await runCli('src/worker/main.ts', ['--mcp-config', bad], {
+      TEMPORAL_ADDRESS: '127.0.0.1:1',
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(
+      `mcpServers.fs in ${bad}: args: Invalid input: expected array, received string`,
+    );
+  });
+
+  it('explains its flags', async () => {
+    const run = await runCli('src/worker/main.ts', ['--mcp'], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('--mcp-config FILE');
   });
 });
 
