@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadToolSetup, ToolBox, Workspace, type ToolSetup } from '../src/tools';
+import { loadToolSetup, ToolBox, Workspace } from '../src/tools';
 import { toolContext } from './helpers/tool-context';
 
 let dir: string;
@@ -56,7 +56,7 @@ async function call(tools: ToolBox, name: string, input: unknown, key = 'wf@r/st
 describe('opt-in built-ins', () => {
   it('are not offered unless the tools config enables them', async () => {
     const names = (
-      await ToolBox.fromSetup({ modules: [], mcpServers: [], policy: {} } as ToolSetup).catalogue({})
+      await ToolBox.fromSetup({ modules: [], mcpServers: [], policy: {} }).catalogue({})
     ).tools.map((t) => t.name);
     expect(names).not.toContain('http_fetch');
     expect(names).not.toContain('run_command');
