@@ -32,6 +32,7 @@ import { ProjectEngine } from './project';
 import { perStepReport, replanReport, throughputReport, type Report } from './report';
 import { mb } from './table';
 import { PLAN_WINDOW } from './work';
+import { mcpToolBox, mcpWorkload } from './mcp';
 import { interleaved, measure, replanCurve, type Bench } from './workloads';
 
 const WARM_UP_STEPS = 3;
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
 
   progress('starting the fake model server, the Temporal dev server and the worker, and the peer...');
   const fake = await FakeModel.start();
+  const tools = flags.only.includes('mcp') ? mcpToolBox() : undefined;
   const bench: Bench = { flags, fake, progress, peakRssBytes: {} };
   const results: Record<string, unknown> = {};
   try {
@@ -70,6 +72,7 @@ async function main(): Promise<void> {
         modelBaseUrl: fake.url,
         serverArgs: flags.serverArgs,
         serverDb: flags.serverDb,
+        ...(tools ? { tools } : {}),
       });
     if (wantPeer) bench.peer = await PeerEngine.start(fake.url);
 
@@ -121,6 +124,8 @@ async function main(): Promise<void> {
             delayMs,
           ),
         );
+      } else if (workload === 'mcp') {
+        show(workload, await mcpWorkload(bench, steps));
       } else {
         const curves: Parameters<typeof replanReport>[1] = {};
         for (const engine of flags.engines)
@@ -149,6 +154,7 @@ async function main(): Promise<void> {
   } finally {
     await bench.peer?.shutdown();
     await bench.project?.shutdown();
+    await tools?.close();
     await fake.stop();
   }
   if (flags.json) {

@@ -12,6 +12,7 @@ import type { AppConfig } from '../src/config';
 import { freePort, startDevServer, type DevServer } from '../src/devserver/dev-server';
 import { findTemporalCli } from '../src/devserver/find-cli';
 import type { ServerDb } from './flags';
+import type { ToolBox } from '../src/tools';
 import { workspaceDirName } from '../src/tools/workspace';
 import { createWorker } from '../src/worker/create-worker';
 import { installQuietRuntime } from '../test/helpers/runtime';
@@ -48,6 +49,8 @@ export class ProjectEngine {
     modelBaseUrl: string;
     serverArgs: string[];
     serverDb: ServerDb;
+    /** The worker's tools (the mcp workload adds an MCP server); default: the built-ins. */
+    tools?: ToolBox;
   }): Promise<ProjectEngine> {
     installQuietRuntime();
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-bench-project-'));
@@ -90,6 +93,7 @@ export class ProjectEngine {
       namespace: 'default',
       config,
       workflowBundle: { code },
+      ...(options.tools ? { tools: options.tools } : {}),
     });
     return new ProjectEngine(server, client, workerConnection, worker, worker.run(), tmp);
   }
@@ -141,6 +145,11 @@ export class ProjectEngine {
       handles.map((h) => ({ workflowId: h.workflowId, firstRunId: h.firstExecutionRunId })),
     );
     return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps) };
+  }
+
+  /** The history of a run (its first run in a continue-as-new chain). */
+  fetchHistory(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
   }
 
   /** RSS of the Temporal dev server process now and at its peak, from /proc (undefined where there is none). */
