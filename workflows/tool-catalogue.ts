@@ -43,9 +43,12 @@ export const CatalogueEntrySchema = z
   .strict();
 export type CatalogueEntry = z.output<typeof CatalogueEntrySchema>;
 
+/** Tools one run keeps at most (the catalogue is carried across continue-as-new). */
+export const MAX_CATALOGUE_TOOLS = 500;
+
 export const ToolCatalogueSchema = z
   .object({
-    tools: z.array(CatalogueEntrySchema).max(500),
+    tools: z.array(CatalogueEntrySchema).max(MAX_CATALOGUE_TOOLS),
   })
   .strict();
 export type ToolCatalogue = z.output<typeof ToolCatalogueSchema>;

@@ -8,6 +8,7 @@ import type { ToolResult, ToolSpec } from '../llm/types';
 import { ASK_HUMAN_TOOL } from '../../workflows/messages';
 import {
   LOCAL_TOOL_MAX_TIMEOUT_SECONDS,
+  MAX_CATALOGUE_TOOLS,
   type CatalogueEntry,
   type ListToolsInput,
   type ToolCatalogue,
@@ -107,30 +108,34 @@ export class ToolBox {
         `options.tools: ${unmatched.map((p) => `"${p}"`).join(', ')} matches no tool this worker offers (it offers ${all.map((d) => d.name).join(', ')})`,
       );
     }
-    const tools = all
-      .filter((d) => d.name === ASK_HUMAN_TOOL || allowedByList(d.name, input.allow))
-      .map((d): CatalogueEntry => {
-        const decision =
-          d.name === ASK_HUMAN_TOOL
-            ? { policy: 'allow' as const, reason: 'a question to a person; always allowed' }
-            : resolvePolicy(
-                d.name,
-                { policy: d.defaultPolicy, reason: defaultReason(d) },
-                this.policy,
-                input.policy,
-              );
-        return {
-          name: d.name,
-          description: oneLine(d.description),
-          kind: d.kind,
-          policy: decision.policy,
-          policyReason: decision.reason.slice(0, 200),
-          timeoutSeconds: d.timeoutSeconds,
-          schemaHash: this.hashOf(d),
-          local: !d.reportsProgress && d.timeoutSeconds <= LOCAL_TOOL_MAX_TIMEOUT_SECONDS,
-          source: d.source.slice(0, 300),
-        };
-      });
+    const allowed = all.filter((d) => d.name === ASK_HUMAN_TOOL || allowedByList(d.name, input.allow));
+    if (allowed.length > MAX_CATALOGUE_TOOLS) {
+      throw new ToolSelectionError(
+        `The run would have ${allowed.length} tools, more than the ${MAX_CATALOGUE_TOOLS} a run keeps; name the ones it needs with options.tools (globs such as "fs__*")`,
+      );
+    }
+    const tools = allowed.map((d): CatalogueEntry => {
+      const decision =
+        d.name === ASK_HUMAN_TOOL
+          ? { policy: 'allow' as const, reason: 'a question to a person; always allowed' }
+          : resolvePolicy(
+              d.name,
+              { policy: d.defaultPolicy, reason: defaultReason(d) },
+              this.policy,
+              input.policy,
+            );
+      return {
+        name: d.name,
+        description: oneLine(d.description),
+        kind: d.kind,
+        policy: decision.policy,
+        policyReason: decision.reason.slice(0, 200),
+        timeoutSeconds: d.timeoutSeconds,
+        schemaHash: this.hashOf(d),
+        local: !d.reportsProgress && d.timeoutSeconds <= LOCAL_TOOL_MAX_TIMEOUT_SECONDS,
+        source: d.source.slice(0, 300),
+      };
+    });
     return { tools };
   }
 
