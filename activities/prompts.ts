@@ -7,8 +7,9 @@ export const SUBMIT_REPLAN_TOOL = 'submit_replan';
 
 export const PLANNER_SYSTEM = [
   'You are the Planner in a plan-and-execute agent.',
-  'Break the goal into a short plan of atomic steps. Each step must be something one executor with file tools',
-  '(read_file, write_file, list_files in a private workspace) can finish on its own.',
+  'Break the goal into a short plan of atomic steps. Each step must be something one executor with the tools listed',
+  'in the request (by default file tools in a private workspace) can finish on its own; name in its instructions',
+  'the tools the step needs.',
   'Give each step a short id (letters, digits, "-" or "_"), a title, precise instructions, and dependsOn: the ids',
   'of the steps whose results it needs. Steps without dependencies between them may run in parallel.',
   `Answer only by calling ${SUBMIT_PLAN_TOOL}.`,
@@ -34,15 +35,29 @@ export const EXECUTOR_SYSTEM = [
   `If you cannot go on without a decision or fact only a person has, call ${ASK_HUMAN_TOOL} with one clear question.`,
 ].join('\n');
 
-export function plannerPrompt(goal: string, context: string | undefined, correction?: Correction): string {
+export interface ToolLine {
+  name: string;
+  description: string;
+}
+
+export function plannerPrompt(
+  goal: string,
+  context: string | undefined,
+  correction?: Correction,
+  tools?: ToolLine[],
+): string {
   const parts = [`Goal:\n${goal}`];
   if (context) parts.push(`Context:\n${context}`);
+  if (tools) parts.push(toolsText(tools));
   parts.push(`Call ${SUBMIT_PLAN_TOOL} with the plan.`);
   if (correction) parts.push(correctionText(correction, SUBMIT_PLAN_TOOL));
   return parts.join('\n\n');
 }
 
-export function replannerPrompt(input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>): string {
+export function replannerPrompt(
+  input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>,
+  tools?: ToolLine[],
+): string {
   const { goal, context, correction } = input;
   const parts = [`Goal:\n${goal}`];
   if (context) parts.push(`Context:\n${context}`);
@@ -71,6 +86,7 @@ export function replannerPrompt(input: Omit<ReplannerInput, 'model' | 'idempoten
     parts.push(`Pinned by a person (keep these steps exactly as they are): ${input.pinned.join(', ')}`);
   }
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
+  if (tools) parts.push(toolsText(tools));
   parts.push(`Call ${SUBMIT_REPLAN_TOOL} with your decision.`);
   if (correction) parts.push(correctionText(correction, SUBMIT_REPLAN_TOOL));
   return parts.join('\n\n');
@@ -90,6 +106,13 @@ export function executorBrief(
   }
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
   return parts.join('\n\n');
+}
+
+function toolsText(tools: ToolLine[]): string {
+  const lines = tools
+    .filter((t) => t.name !== ASK_HUMAN_TOOL)
+    .map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}`);
+  return `Tools the executor has (name the ones each step needs in its instructions):\n${lines.join('\n') || '(none besides asking a person)'}`;
 }
 
 function adviceText(advice: string[]): string {

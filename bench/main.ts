@@ -35,6 +35,7 @@ import { ProjectEngine } from './project';
 import { perStepReport, replanReport, throughputReport, type Report } from './report';
 import { mb } from './table';
 import { PLAN_WINDOW } from './work';
+import { mcpToolBox, mcpWorkload } from './mcp';
 import { interleaved, measure, replanCurve, type Bench } from './workloads';
 import { WIDE_LATENCY_MS, wideReport, wideWorkload } from './wide';
 
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
 
   progress('starting the fake model server, the Temporal dev server and the worker, and the peer...');
   const fake = await FakeModel.start();
+  const tools = flags.only.includes('mcp') ? mcpToolBox() : undefined;
   const bench: Bench = { flags, fake, progress, peakRssBytes: {} };
   const results: Record<string, unknown> = {};
   try {
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
         modelBaseUrl: fake.url,
         serverArgs: flags.serverArgs,
         serverDb: flags.serverDb,
+        ...(tools ? { tools } : {}),
       });
     if (wantPeer) bench.peer = await PeerEngine.start(fake.url);
 
@@ -127,6 +130,8 @@ async function main(): Promise<void> {
         );
       } else if (workload === 'wide') {
         show(workload, wideReport(await wideWorkload(bench, WIDE_LATENCY_MS), WIDE_LATENCY_MS));
+      } else if (workload === 'mcp') {
+        show(workload, await mcpWorkload(bench, steps));
       } else {
         const curves: Parameters<typeof replanReport>[1] = {};
         for (const engine of flags.engines)
@@ -155,6 +160,7 @@ async function main(): Promise<void> {
   } finally {
     await bench.peer?.shutdown();
     await bench.project?.shutdown();
+    await tools?.close();
     await fake.stop();
   }
   if (flags.json) {

@@ -12,6 +12,7 @@ import type { AppConfig } from '../src/config';
 import { freePort, startDevServer, type DevServer } from '../src/devserver/dev-server';
 import { findTemporalCli } from '../src/devserver/find-cli';
 import type { ServerDb } from './flags';
+import type { ToolBox } from '../src/tools';
 import { workspaceDirName } from '../src/tools/workspace';
 import { createWorker } from '../src/worker/create-worker';
 import { installQuietRuntime } from '../test/helpers/runtime';
@@ -50,6 +51,8 @@ export class ProjectEngine {
     modelBaseUrl: string;
     serverArgs: string[];
     serverDb: ServerDb;
+    /** The worker's tools (the mcp workload adds an MCP server); default: the built-ins. */
+    tools?: ToolBox;
   }): Promise<ProjectEngine> {
     installQuietRuntime();
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-bench-project-'));
@@ -92,6 +95,7 @@ export class ProjectEngine {
       namespace: 'default',
       config,
       workflowBundle: { code },
+      ...(options.tools ? { tools: options.tools } : {}),
     });
     return new ProjectEngine(server, client, workerConnection, worker, worker.run(), tmp);
   }
@@ -166,6 +170,11 @@ export class ProjectEngine {
     });
     const result = await handle.result();
     return { wallMs: performance.now() - started, answer: result.answer ?? `[${result.endReason}]` };
+  }
+
+  /** The history of a run (its first run in a continue-as-new chain). */
+  fetchHistory(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
   }
 
   /** RSS of the Temporal dev server process now and at its peak, from /proc (undefined where there is none). */

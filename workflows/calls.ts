@@ -66,11 +66,14 @@ export class Calls {
     name: keyof Activities,
     lane: string,
     call: (activities: Proxy) => Promise<T>,
+    /** false: always a regular activity (a tool that reports progress or may take long). */
+    { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
   ): Promise<T> {
     const kind: Kind = name === 'tool' ? 'tool' : 'model';
-    if (!this.router.local(lane)) return this.observed(lane, false, await call(REMOTE[kind]));
+    if (!mayRunLocally || !this.router.local(lane)) {
+      return this.observed(lane, false, await call(REMOTE[kind]));
+    }
     if (this.router.yieldDue()) await this.router.settle();
-
     try {
       return this.observed(lane, true, await call(LOCAL[kind]));
     } catch (err) {

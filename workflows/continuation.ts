@@ -24,6 +24,7 @@ import { truncate } from './run-core';
 
 import type { RunOptions } from './schemas';
 import { StepDraftSchema } from './step-schema';
+import { ToolCatalogueSchema } from './tool-catalogue';
 
 const PlanStepSchema = StepDraftSchema.extend({
   status: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'removed']),
@@ -93,6 +94,8 @@ export const ContinuationSchema = z
     continuedAsNew: z.number().int().min(1),
     /** Steps that finished but no re-plan has seen yet: the continuation re-plans them first. */
     unseen: z.array(z.string()).default([]),
+    /** The tools the run pinned at its start: a continuation keeps them (never lists again). */
+    tools: ToolCatalogueSchema.optional(),
   })
   .strict();
 export type Continuation = z.output<typeof ContinuationSchema>;
@@ -117,6 +120,7 @@ export function restoreState(core: RunCore, carried: Continuation): void {
   state.paused = carried.paused;
   state.startedAt = carried.startedAt;
   state.continuedAsNew = carried.continuedAsNew;
+  if (carried.tools) state.tools = carried.tools;
   core.setPlan(carried.plan);
 }
 
@@ -147,6 +151,7 @@ export async function continueRun(core: RunCore, questionCount: number, unseen: 
     startedAt: state.startedAt,
     continuedAsNew: next,
     unseen,
+    ...(state.tools ? { tools: state.tools } : {}),
   });
   return continueAsNew({
     goal: input.goal,

@@ -55,8 +55,9 @@ export function registerHandlers(core: RunCore, controls: Controls): void {
   });
 }
 
-function control<S extends z.ZodType>(
-  controls: Controls,
+/** Wire one control: an Update with a validator and a Signal, both parsing the payload and checking the rules. */
+export function control<S extends z.ZodType>(
+  controls: Pick<Controls, 'recordRejectedSignal'>,
   update: UpdateDefinition<m.ControlAck, [z.input<S>]>,
   signal: SignalDefinition<[z.input<S>]>,
   schema: S,

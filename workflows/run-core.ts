@@ -77,7 +77,7 @@ export class RunCore {
     if (this.ended()) return;
     this.state.status = this.state.paused
       ? 'paused'
-      : this.state.pendingQuestion
+      : this.state.pendingQuestion || this.state.pendingCalls.length > 0
         ? 'waiting_for_human'
         : this.phase;
     this.touch();
@@ -166,6 +166,7 @@ export class RunCore {
     state.endMessage = message;
     state.pendingQuestion = undefined;
     state.questions = [];
+    state.pendingCalls = [];
     // Steps still marked running (their calls were cut off); the scheduler may have let go of them already.
     for (const { id } of state.plan.steps.filter((s) => s.status === 'running')) {
       this.patchStep(id, {

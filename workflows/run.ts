@@ -11,6 +11,8 @@ import {
   condition,
   isCancellation,
 } from '@temporalio/workflow';
+import { CallApprovals } from './call-approvals';
+import { registerCallApprovalHandlers } from './call-approval-handlers';
 import { Calls, describeFailure } from './calls';
 import { restoreState } from './continuation';
 import { Controls } from './controls';
@@ -22,6 +24,7 @@ import { now, RunCore } from './run-core';
 import { Scheduler } from './scheduler';
 import type { PlannerOutput, ResolvedRunInput } from './schemas';
 import type { RunResult } from './state';
+import { ToolGate } from './tool-gate';
 
 export class PlanAndExecuteRun {
   readonly core: RunCore;
@@ -29,6 +32,7 @@ export class PlanAndExecuteRun {
   private readonly questions: Questions;
   private readonly controls: Controls;
   private readonly scheduler: Scheduler;
+  private readonly tools: ToolGate;
 
   constructor(private readonly input: ResolvedRunInput) {
     this.core = new RunCore(input);
@@ -45,8 +49,11 @@ export class PlanAndExecuteRun {
       carried,
     );
     this.controls.onChange = () => this.scheduler.wake();
+    const approvals = new CallApprovals(this.core);
+    this.tools = new ToolGate(this.core, this.calls, approvals);
     // Before the first await, so no early signal or update is lost.
     registerHandlers(this.core, this.controls);
+    registerCallApprovalHandlers(this.controls, approvals);
   }
 
   async execute(): Promise<RunResult> {
@@ -79,6 +86,7 @@ export class PlanAndExecuteRun {
 
   private async main(): Promise<RunResult> {
     const { core } = this;
+    await this.tools.pin();
     if (this.input.continuation) {
       core.setPhase('executing');
       core.event(
@@ -111,6 +119,7 @@ export class PlanAndExecuteRun {
             model: options.plannerModel,
             idempotencyKey: `${core.keyPrefix}/plan/${attempt}`,
             ...(correction ? { correction } : {}),
+            ...(core.state.tools ? { tools: this.tools.offered() } : {}),
           },
         ]),
       (plan) => findPlanProblems(plan.steps, new Set(), new Set()),

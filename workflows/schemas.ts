@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { ContinuationSchema } from './continuation';
 import { LIMITS, StepDraftSchema } from './step-schema';
+import { ToolGlobSchema, ToolPolicySchema } from './tool-catalogue';
 import { describeUnknownKeys, knownKeysAt, type ParseSource } from './zod-errors';
 
 export { LIMITS, StepDraftSchema, StepIdSchema, type StepDraft } from './step-schema';
@@ -54,6 +55,23 @@ export const RunOptionsSchema = z
      * near 4,096 events or 4 MB). Unset: only when Temporal suggests it.
      */
     continueAsNewAfterSteps: z.number().int().min(1).max(LIMITS.maxSteps).optional(),
+    /**
+     * Only these tools (names or globs, e.g. "fs__*"); unset: every tool the worker offers. The executor can
+     * always ask a person (ask_human).
+     */
+    tools: z.array(ToolGlobSchema).min(1).max(100).optional(),
+    /**
+     * Policies for this run by tool name or glob: "allow", "ask" (a person approves each call first) or
+     * "deny". They replace the tools' defaults; a rule in the worker's config can only be made stricter.
+     */
+    toolPolicy: z
+      .record(ToolGlobSchema, ToolPolicySchema)
+      .refine((rules) => Object.keys(rules).length <= 100, 'at most 100 rules')
+      .optional(),
+    /** How long a call waiting for approval waits; unset waits for as long as it takes. */
+    callApprovalTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /** What a call approval timeout does: refuse the call (the executor is told), or let it run. */
+    onCallApprovalTimeout: z.enum(['deny', 'allow']).default('deny'),
   })
   .strict();
 

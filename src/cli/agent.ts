@@ -33,7 +33,9 @@ const USAGE = `Usage: npm run agent -- <command>
       --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b ("" for none)
       --remove ID     --reorder a,b,c     --file ops.json (a list of ops, or {"ops": [...], "reason": "..."})
   pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]   (each [--json])
-  advise <id> "<note>"             answer <id> "<answer>" [--question QID]       (each [--json])`;
+  advise <id> "<note>"             answer <id> "<answer>" [--question QID]       (each [--json])
+  approve-call <id> <callId> [--reason TEXT]    deny-call <id> <callId> --reason TEXT   (each [--json])
+                                   decide a tool call waiting for approval (status shows its callId)`;
 
 type Command = (ctx: CommandContext) => Promise<number>;
 
@@ -52,6 +54,8 @@ const COMMANDS: Record<string, [Command, number]> = {
   cancel: [controls.cancel, 1],
   advise: [controls.advise, 2],
   answer: [controls.answer, 2],
+  'approve-call': [controls.approveCall, 2],
+  'deny-call': [controls.denyCall, 2],
 };
 
 async function main(argv: string[]): Promise<number> {

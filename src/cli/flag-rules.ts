@@ -59,6 +59,9 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   ],
   pause: ['reason', 'json'],
   resume: ['json'],
+  'approve-call': ['reason', 'json'],
+  'deny-call': ['reason', 'json'],
+
   cancel: ['reason', 'json'],
   advise: ['json'],
   answer: ['question', 'json'],

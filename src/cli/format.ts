@@ -31,6 +31,14 @@ export function formatState(state: RunState): string {
     lines.push(`question: ${q.id} from step ${q.stepId}: ${oneLine(q.question, 400)}`);
     lines.push('          answer with `npm run agent -- answer <id> "<answer>"`');
   }
+  for (const c of state.pendingCalls ?? []) {
+    lines.push(
+      `call:     ${c.id} from step ${c.stepId} waits for approval: ${c.tool} ${oneLine(c.arguments, 140)}`,
+    );
+    lines.push(
+      `          \`npm run agent -- approve-call <id> ${c.id}\` or \`deny-call <id> ${c.id} --reason "..."\``,
+    );
+  }
   if (state.status === 'awaiting_approval') {
     lines.push('approval: waiting (`npm run agent -- approve <id>` or `reject <id> --reason "..."`)');
   }

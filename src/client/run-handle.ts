@@ -13,6 +13,7 @@ import { WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure, TerminatedFailure, TimeoutFailure } from '@temporalio/common';
 import type { z } from 'zod';
 import type { planAndExecute } from '../../workflows';
+import * as calls from '../../workflows/call-messages';
 import * as m from '../../workflows/messages';
 import { zodProblems } from '../../workflows/schemas';
 import type { RunResult, RunState } from '../../workflows/state';
@@ -145,6 +146,16 @@ export class RunHandle {
 
   answer(answer: string, options: { questionId?: string } = {}): Promise<m.ControlAck> {
     return this.control(m.answerUpdate, m.AnswerSchema, { answer, ...options });
+  }
+
+  /** Lets a tool call waiting for approval run (its id is in the state's `pendingCalls`). */
+  approveCall(callId: string, options: { reason?: string } = {}): Promise<m.ControlAck> {
+    return this.control(calls.approveCallUpdate, calls.ApproveCallSchema, { callId, ...options });
+  }
+
+  /** Refuses a tool call waiting for approval; the model is told the reason and the run goes on. */
+  denyCall(callId: string, reason: string): Promise<m.ControlAck> {
+    return this.control(calls.denyCallUpdate, calls.DenyCallSchema, { callId, reason });
   }
 
   /**

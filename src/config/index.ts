@@ -36,6 +36,10 @@ export const EnvSchema = z.object({
   WORKSPACE_ROOT: z.preprocess((v) => v || undefined, z.string().default('.workspace')),
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_TOKENS: positiveInt(4_096),
+  /** Tool modules, paths separated by ":" (see src/tools/config.ts). */
+  TOOL_MODULES: optionalText,
+  MCP_CONFIG: optionalText,
+  TOOLS_CONFIG: optionalText,
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_UI_PORT: z.preprocess(
     (v) => (v === undefined || v === '' ? undefined : Number(v)),
@@ -50,6 +54,8 @@ export interface AppConfig {
   workspaceRoot: string;
   maxOutputTokens: number;
   uiUrl?: string;
+  /** Where the worker's tools come from besides the built-ins (flags add to these). */
+  tools?: { modules: string[]; mcpConfigFile?: string; toolsConfigFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -76,6 +82,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     taskQueue: e.TASK_QUEUE,
     workspaceRoot: e.WORKSPACE_ROOT,
     maxOutputTokens: e.MODEL_MAX_TOKENS,
+    tools: {
+      modules: (e.TOOL_MODULES ?? '').split(':').filter((m) => m.trim() !== ''),
+      ...(e.MCP_CONFIG ? { mcpConfigFile: e.MCP_CONFIG } : {}),
+      ...(e.TOOLS_CONFIG ? { toolsConfigFile: e.TOOLS_CONFIG } : {}),
+    },
     ...(e.TEMPORAL_UI_URL
       ? { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }
       : e.TEMPORAL_UI_PORT

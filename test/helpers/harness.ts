@@ -13,7 +13,7 @@ import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/devserver/dev-server';
 import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
 import type { Scenario } from '../../src/fake-model/scenario';
-import type { ToolRegistry } from '../../src/tools';
+import type { ToolBox, ToolRegistry } from '../../src/tools';
 import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
@@ -41,7 +41,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  tools?: ToolRegistry;
+  /** The worker's tools (a ToolBox brings MCP servers; the test closes it). Default: the built-ins. */
+  tools?: ToolRegistry | ToolBox;
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];

@@ -79,3 +79,15 @@ export async function answer(ctx: CommandContext): Promise<number> {
     await (await runArg(ctx)).answer(answer, questionId !== undefined ? { questionId } : {}),
   );
 }
+
+export async function approveCall(ctx: CommandContext): Promise<number> {
+  const callId = requireArg(ctx, ctx.positionals[1], 'the call id (status shows it)');
+  const reason = text(ctx, 'reason');
+  return printAck(ctx, await (await runArg(ctx)).approveCall(callId, reason !== undefined ? { reason } : {}));
+}
+
+export async function denyCall(ctx: CommandContext): Promise<number> {
+  const callId = requireArg(ctx, ctx.positionals[1], 'the call id (status shows it)');
+  const reason = requireArg(ctx, text(ctx, 'reason'), '--reason (what the model is told)');
+  return printAck(ctx, await (await runArg(ctx)).denyCall(callId, reason));
+}

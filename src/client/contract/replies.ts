@@ -4,6 +4,7 @@
  * TypeScript types (workflows/state.ts, messages.ts); the `Same<...>` checks at the end make `npm run
  * typecheck` fail when a schema here and the workflow's type drift apart.
  */
+import { ToolCatalogueSchema } from '../../../workflows/tool-catalogue';
 import { z } from 'zod';
 import type { ControlAck, PlanView } from '../../../workflows/messages';
 import { RunOptionsSchema, StepDraftSchema } from '../../../workflows/schemas';
@@ -95,12 +96,28 @@ export const RunStateSchema = z
     cancelling: z.boolean().optional(),
     pendingQuestion: PendingQuestionSchema.optional(),
     questions: z.array(PendingQuestionSchema),
+    pendingCalls: z.array(
+      z
+        .object({
+          id: z.string().describe('what approve-call and deny-call name: <step>.<turn>.<call>'),
+          stepId: z.string(),
+          tool: z.string(),
+          arguments: z.string(),
+          kind: z.string(),
+          reason: z.string(),
+          askedAt: Timestamp,
+        })
+        .strict(),
+    ),
+    tools: ToolCatalogueSchema.optional(),
     advice: z.array(z.object({ at: Timestamp, note: z.string() }).strict()),
     pinnedStepIds: z.array(z.string()),
     humanRemovedStepIds: z.array(z.string()),
     stepsExecuted: z.number().int(),
     replans: z.number().int(),
+    revisionsOmitted: z.number().int().optional(),
     continuedAsNew: z.number().int(),
+
     usage: z.array(UsageEntrySchema),
     events: z.array(RunEventSchema),
     eventsTotal: z.number().int(),
