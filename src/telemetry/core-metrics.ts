@@ -6,7 +6,7 @@
  * Core can serve Prometheus itself, but only on its own port; instead the runtime is installed with a metrics
  * buffer (the SDK's buffered exporter, marked experimental in 1.24), which this bridge drains on every scrape
  * and every few seconds, keeping counters, gauges and histograms in the shape Prometheus reads. Core's metrics
- * get Core's usual `temporal_` prefix; the project's keep their `plan_execute_` names.
+ * keep Core's `temporal_` names, the project's their `plan_execute_` names.
  */
 import { MetricsBuffer, type BufferedMetricUpdate } from '@temporalio/worker';
 import type { MetricObjectWithValues, MetricValue, MetricValueWithName, Registry } from 'prom-client';
@@ -19,7 +19,6 @@ const SECONDS_BUCKETS = [
 const COUNT_BUCKETS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 5000, 10000];
 
 const DRAIN_EVERY_MS = 5_000;
-const PROJECT_PREFIX = 'plan_execute_';
 
 type Kind = 'counter' | 'gauge' | 'histogram';
 interface Series {
@@ -43,7 +42,7 @@ class Family {
   ) {}
 
   record(labels: Record<string, string>, value: number): void {
-    const key = JSON.stringify(labels);
+    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
     let series = this.series.get(key);
     if (!series) {
       series = {
@@ -124,19 +123,26 @@ export class CoreMetricsBridge {
   private apply({ metric, value, attributes }: BufferedMetricUpdate): void {
     const kind: Kind =
       metric.kind === 'histogram' ? 'histogram' : metric.kind === 'counter' ? 'counter' : 'gauge';
-    const name = sanitize(metric.name.startsWith(PROJECT_PREFIX) ? metric.name : `temporal_${metric.name}`);
+    // Core's names come with its `temporal_` prefix; the workflows' with the project's.
+    const name = sanitize(metric.name);
     let family = this.families.get(name);
     if (!family) {
-      const seconds = metric.unit === 's' || metric.unit === 'seconds' || name.endsWith('_seconds');
+      const seconds =
+        metric.unit === 's' || metric.unit === 'seconds' || /(_seconds|latency|duration)/.test(name);
       const bounds = seconds ? SECONDS_BUCKETS : COUNT_BUCKETS;
       family = new Family(name, kind, metric.description || name, bounds, metric.kind !== 'gauge');
       this.families.set(name, family);
       this.registry?.registerMetric(family as never);
     }
     const labels: Record<string, string> = {};
-    for (const [key, tag] of Object.entries(attributes)) labels[sanitize(key)] = String(tag);
+    // The workflow meter's tags are camelCase (workflowType, taskQueue); Core's and Prometheus' snake_case.
+    for (const [key, tag] of Object.entries(attributes)) labels[snakeCase(key)] = String(tag);
     family.record(labels, value);
   }
+}
+
+function snakeCase(name: string): string {
+  return sanitize(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
 }
 
 function sanitize(name: string): string {
