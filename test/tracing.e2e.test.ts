@@ -141,7 +141,15 @@ it('traces a run as one tree, from agent start to each call, across a worker res
     collector.spans.find((s) => s.traceId === root.traceId && s.name === 'RunWorkflow:planAndExecute'),
   );
   const trace = collector.spans.filter((s) => s.traceId === root.traceId);
-  const tree = renderTree(trace, (s) => `${s.name}  [${s.service}]`);
+  const tree = renderTree(trace, (s) => {
+    const a = s.attributes;
+    const genAi = s.name.startsWith('chat ')
+      ? `  role=${String(a['plan_execute.role'])} in=${String(a['gen_ai.usage.input_tokens'] ?? '-')} out=${String(a['gen_ai.usage.output_tokens'] ?? '-')}${a['error.type'] ? ` error.type=${String(a['error.type'])}` : ''}`
+      : s.name.startsWith('execute_tool ')
+        ? `  gen_ai.tool.name=${String(a['gen_ai.tool.name'])} step=${String(a['plan_execute.step_id'])}`
+        : '';
+    return `${s.name}  [${s.service}]${genAi}`;
+  });
   console.log(`The run's trace (${trace.length} spans):\n${tree}`);
   const byId = new Map(trace.map((s) => [s.spanId, s]));
   const parent = (s: CollectedSpan) => (s.parentSpanId ? byId.get(s.parentSpanId) : undefined);

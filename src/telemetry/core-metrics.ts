@@ -42,7 +42,7 @@ class Family {
   ) {}
 
   record(labels: Record<string, string>, value: number): void {
-    const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+    const key = JSON.stringify(labels);
     let series = this.series.get(key);
     if (!series) {
       series = {
@@ -134,9 +134,13 @@ export class CoreMetricsBridge {
       this.families.set(name, family);
       this.registry?.registerMetric(family as never);
     }
-    const labels: Record<string, string> = {};
     // The workflow meter's tags are camelCase (workflowType, taskQueue); Core's and Prometheus' snake_case.
-    for (const [key, tag] of Object.entries(attributes)) labels[snakeCase(key)] = String(tag);
+    // Sorted, so a series prints the same whatever order its tags came in.
+    const labels = Object.fromEntries(
+      Object.entries(attributes)
+        .map(([key, tag]) => [snakeCase(key), String(tag)] as const)
+        .sort(([a], [b]) => (a < b ? -1 : 1)),
+    );
     family.record(labels, value);
   }
 }
