@@ -142,11 +142,14 @@ it('traces a run as one tree, from agent start to each call, across a worker res
   );
   const trace = collector.spans.filter((s) => s.traceId === root.traceId);
   const tree = renderTree(trace, (s) => {
-    const a = s.attributes;
+    const a = (key: string, none = '-') => {
+      const v = s.attributes[key];
+      return typeof v === 'string' || typeof v === 'number' ? String(v) : none;
+    };
     const genAi = s.name.startsWith('chat ')
-      ? `  role=${String(a['plan_execute.role'])} in=${String(a['gen_ai.usage.input_tokens'] ?? '-')} out=${String(a['gen_ai.usage.output_tokens'] ?? '-')}${a['error.type'] ? ` error.type=${String(a['error.type'])}` : ''}`
+      ? `  role=${a('plan_execute.role')} in=${a('gen_ai.usage.input_tokens')} out=${a('gen_ai.usage.output_tokens')}${a('error.type', '') ? ` error.type=${a('error.type')}` : ''}`
       : s.name.startsWith('execute_tool ')
-        ? `  gen_ai.tool.name=${String(a['gen_ai.tool.name'])} step=${String(a['plan_execute.step_id'])}`
+        ? `  gen_ai.tool.name=${a('gen_ai.tool.name')} step=${a('plan_execute.step_id')}`
         : '';
     return `${s.name}  [${s.service}]${genAi}`;
   });
