@@ -4,6 +4,7 @@
  * runs waiting for people. `installWorkerRuntime` must run before the process makes any Temporal connection.
  */
 import { Client } from '@temporalio/client';
+import { IllegalStateError } from '@temporalio/common';
 import { Runtime, type Logger, type NativeConnection } from '@temporalio/worker';
 import { CoreMetricsBridge } from './core-metrics';
 import { enableMetrics } from './metrics';
@@ -26,10 +27,21 @@ export function installWorkerRuntime(
 ): WorkerRuntime {
   const metrics = metricsSettings(options.env);
   const bridge = metrics ? new CoreMetricsBridge() : undefined;
-  Runtime.install({
-    ...(options.logger ? { logger: options.logger } : {}),
-    ...(bridge ? { telemetryOptions: { metrics: { buffer: bridge.buffer } } } : {}),
-  });
+  try {
+    Runtime.install({
+      ...(options.logger ? { logger: options.logger } : {}),
+      ...(bridge ? { telemetryOptions: { metrics: { buffer: bridge.buffer } } } : {}),
+    });
+  } catch (err) {
+    if (!(err instanceof IllegalStateError)) throw err;
+    // The process installed its own runtime first (the drills' workers do, for their logger): keep it.
+    if (metrics) {
+      console.warn(
+        "Warning: METRICS_PORT is set, but this process installed the Temporal runtime itself: the project's metrics are served without the SDK's.",
+      );
+    }
+    return metrics ? { metrics } : {};
+  }
   return { ...(metrics ? { metrics } : {}), ...(bridge ? { bridge } : {}) };
 }
 
