@@ -21,6 +21,7 @@ import type {
 } from '../workflows/activity-contract';
 import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
+import { observeModelCall } from '../src/telemetry/calls';
 import { boundModelOutput } from './bounds';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
@@ -61,6 +62,7 @@ export function createActivities(deps: ActivityDeps) {
     async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
       return remember(input, async () =>
         callForStructured(deps.models, {
+          role: 'planner',
           modelSpec: input.model,
           system: PLANNER_SYSTEM,
           prompt: plannerPrompt(
@@ -81,6 +83,7 @@ export function createActivities(deps: ActivityDeps) {
     async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
       return remember(input, async () =>
         callForStructured(deps.models, {
+          role: 'replanner',
           modelSpec: input.model,
           system: REPLANNER_SYSTEM,
           prompt: replannerPrompt(input, await toolSummaries(deps.tools, input.tools)),
@@ -129,16 +132,25 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
   try {
     const { client, model } = deps.models.forSpec(input.model);
     const tools = await deps.tools.specs(input.tools);
+    const call = {
+      role: 'executor',
+      modelSpec: input.model,
+      provider: client.provider,
+      model,
+      maxTokens: deps.maxOutputTokens,
+    } as const;
     const response = await withHeartbeat((signal) =>
-      client.complete({
-        model,
-        system: EXECUTOR_SYSTEM,
-        messages: [{ role: 'user', text: brief }, ...input.transcript],
-        tools,
-        maxTokens: deps.maxOutputTokens,
-        idempotencyKey: input.idempotencyKey,
-        signal,
-      }),
+      observeModelCall(call, () =>
+        client.complete({
+          model,
+          system: EXECUTOR_SYSTEM,
+          messages: [{ role: 'user', text: brief }, ...input.transcript],
+          tools,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+          signal,
+        }),
+      ),
     );
     const bounded = boundModelOutput(response.text, response.toolCalls);
     // A final summary (no tool calls) is the step's result: a long one is kept whole in the workspace.

@@ -19,6 +19,7 @@ import {
 import type { ToolCallOutput, ToolInput } from '../workflows/activity-contract';
 import type { ToolResult } from '../workflows/chat';
 import { ASK_HUMAN_TOOL } from '../workflows/messages';
+import { observeToolCall, toolCallRefused } from '../src/telemetry/calls';
 import { withHeartbeat } from './heartbeat';
 
 /** Tool output kept in history (and shown to the model) at most; the rest is saved in the workspace. */
@@ -36,36 +37,42 @@ export async function runTool(
   const context = Context.current();
   const { call } = input;
   const fail = (content: string): ToolResult => ({ toolCallId: call.id, content, isError: true });
+  const refuse = (content: string): ToolResult => {
+    toolCallRefused(call.name);
+    return fail(content);
+  };
   if (call.name === ASK_HUMAN_TOOL)
     return fail(`${ASK_HUMAN_TOOL} is answered by the workflow, not run as a tool`);
-  if (call.inputError) return fail(`Tool "${call.name}" was not run: ${call.inputError}`);
+  if (call.inputError) return refuse(`Tool "${call.name}" was not run: ${call.inputError}`);
   const workflowId = context.info.workflowExecution?.workflowId;
   if (!workflowId)
     throw new Error('runTool must run as part of a workflow: its workspace is named after the workflow id');
   const found = await sourceCall(() => tools.find(call.name));
   const changed = pinProblem(call.name, found, input.pinned);
-  if (changed) return { ...fail(changed), failStep: changed };
-  if (!found) return fail(`Unknown tool "${call.name}".`);
+  if (changed) return { ...refuse(changed), failStep: changed };
+  if (!found) return refuse(`Unknown tool "${call.name}".`);
   const workspace = await Workspace.open(workspaceRoot, workflowId);
   const store = await ToolResultStore.open(workspaceRoot, workflowId);
   const fingerprint = callFingerprint(call.name, call.input);
   const cutOff = await sideEffectCutOff(found, store, input.idempotencyKey, fingerprint);
-  if (cutOff) return { ...fail(cutOff), failStep: cutOff };
+  if (cutOff) return { ...refuse(cutOff), failStep: cutOff };
   const result = await withHeartbeat((signal, beat) =>
-    sourceCall(() =>
-      tools.call(
-        found,
-        call.input,
-        {
-          workspace,
-          idempotencyKey: input.idempotencyKey,
-          idempotent: (work) => once(store, input.idempotencyKey, work, fingerprint),
-          heartbeat: beat,
-          progress: (update) => beat(update),
-          signal,
-          attempt: context.info.attempt,
-        },
-        call.id,
+    observeToolCall({ name: call.name, callId: call.id, stepId: input.stepId }, () =>
+      sourceCall(() =>
+        tools.call(
+          found,
+          call.input,
+          {
+            workspace,
+            idempotencyKey: input.idempotencyKey,
+            idempotent: (work) => once(store, input.idempotencyKey, work, fingerprint),
+            heartbeat: beat,
+            progress: (update) => beat(update),
+            signal,
+            attempt: context.info.attempt,
+          },
+          call.id,
+        ),
       ),
     ),
   );

@@ -1,10 +1,12 @@
 import type { z } from 'zod';
-import type { ModelClients, ModelRequest } from '../src/llm';
+import type { ModelClients, ModelRequest, ModelResponse } from '../src/llm';
+import { observeModelCall } from '../src/telemetry/calls';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
 import type { StructuredOutcome } from '../workflows/activity-contract';
 
 export interface StructuredCall<T> {
+  role: 'planner' | 'replanner';
   modelSpec: string;
   system: string;
   prompt: string;
@@ -40,12 +42,30 @@ export async function callForStructured<T>(
     maxTokens: call.maxTokens,
     idempotencyKey: call.idempotencyKey,
   };
+  let outcome: StructuredOutcome<T> | undefined;
   let response;
   try {
-    response = await withHeartbeat((signal) => client.complete({ ...request, signal }));
+    response = await withHeartbeat((signal) =>
+      observeModelCall(
+        {
+          role: call.role,
+          modelSpec: call.modelSpec,
+          provider: client.provider,
+          model,
+          maxTokens: call.maxTokens,
+        },
+        () => client.complete({ ...request, signal }),
+        (answer) => ((outcome = judge(call, answer)).valid ? 'ok' : 'invalid_output'),
+      ),
+    );
   } catch (err) {
     throw toActivityFailure(err);
   }
+  return outcome ?? judge(call, response);
+}
+
+/** The answer as structured output: valid, or what is wrong with it. */
+function judge<T>(call: StructuredCall<T>, response: ModelResponse): StructuredOutcome<T> {
   const usage = response.usage;
   const toolCall = response.toolCalls.find((c) => c.name === call.tool.name);
   if (!toolCall) {

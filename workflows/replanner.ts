@@ -5,6 +5,7 @@
  */
 import type { FinishedStepSummary, ReplannerInput } from './activity-contract';
 import type { Calls } from './calls';
+import { recordReplanDuration } from './metrics';
 import { pendingPinnedDrafts, protectHumanEdits } from './pinning';
 import { describeRevision, findPlanProblems, replaceRemaining, replanIdSets, toDraft } from './plan';
 import type { RunCore } from './run-core';
@@ -29,6 +30,7 @@ export class Replanner {
     const { core } = this;
     const { options } = core.input;
     const replanNumber = core.state.replans + 1;
+    const startedAt = now();
     const base = this.input(justFinished, stepsLeftInBudget);
     const decision = await this.calls.structured<ReplannerOutput>(
       'replanner',
@@ -47,6 +49,7 @@ export class Replanner {
       (value) => this.problems(value),
     );
     core.state.replans = replanNumber;
+    recordReplanDuration(startedAt, now(), decision.action);
     return decision;
   }
 

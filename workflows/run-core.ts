@@ -10,6 +10,7 @@ import type { ResolvedRunInput } from './schemas';
 import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStatus } from './state';
 import { ENDED_STATUSES, initialState } from './state';
 import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
+import { recordStepDuration } from './metrics';
 import { SearchAttributeKeeper } from './search';
 import { addUsage } from './usage';
 
@@ -61,6 +62,9 @@ export class RunCore {
     const step = this.index.get(id);
     if (!step) return;
     Object.assign(step, patch);
+    if ((patch.status === 'done' || patch.status === 'failed') && patch.endedAt) {
+      recordStepDuration(step.startedAt, patch.endedAt, patch.status);
+    }
     this.touch();
   }
 

@@ -8,6 +8,7 @@
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import {
+  AgentCostUsdKey,
   AgentNeedsPersonKey,
   AgentPlanVersionKey,
   AgentStatusKey,
@@ -47,6 +48,18 @@ export class SearchAttributeKeeper {
     set({ key: AgentStepsDoneKey, value: stepsDone });
     set({ key: AgentStepsPlannedKey, value: planned });
     set({ key: AgentPlanVersionKey, value: state.plan.version });
+    const cost = runCostUsd(state);
+    if (cost !== undefined) set({ key: AgentCostUsdKey, value: cost });
     if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
+}
+
+/**
+ * What the run has cost so far, in dollars, once the state keeps it (`state.costUsd`, from the cost work);
+ * undefined until then, and AgentCostUsd keeps the 0 it was started with.
+ */
+export function runCostUsd(state: RunState): number | undefined {
+  const cost = (state as RunState & { costUsd?: unknown }).costUsd;
+  // Rounded to a hundredth of a cent, so a run's many small calls do not each cost an upsert.
+  return typeof cost === 'number' && Number.isFinite(cost) ? Math.round(cost * 10_000) / 10_000 : undefined;
 }

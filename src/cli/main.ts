@@ -3,7 +3,7 @@
  * if one answers, otherwise starts the embedded dev server (SQLite, Web UI); runs a worker in this
  * process; runs the goal, showing progress; prints the answer and the link to the run in the Web UI.
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection } from '@temporalio/worker';
 import { RunCancelledError, RunFailedError } from '../client/errors';
 import { connectClient } from '../client/connect';
 import { PlanRuns } from '../client/plan-runs';
@@ -12,6 +12,8 @@ import { loadTemporalSettings } from '../config/temporal';
 import type { DevServer } from '../devserver/dev-server';
 import { localServerAnswers, startEmbeddedServer } from '../devserver/embedded';
 import { missingCredentials, parseModelSpec } from '../llm';
+import type { MetricsServer } from '../telemetry/metrics-server';
+import { installWorkerRuntime, serveWorkerMetrics } from '../telemetry/worker-metrics';
 import { createWorker } from '../worker/create-worker';
 import { runCommand } from './exit';
 import { parseFlags } from './flags';
@@ -73,15 +75,26 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Progress lines are this command's output; the worker's own INFO chatter would bury them.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const runtime = installWorkerRuntime({ logger: new DefaultLogger('WARN') });
   const connected = await connectClient(settings);
   const workerConnection = await NativeConnection.connect(settings.connectionOptions);
+  let metrics: MetricsServer | undefined;
   try {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: settings.namespace,
       config,
     });
+    if (runtime.metrics) {
+      metrics = await serveWorkerMetrics({
+        connection: workerConnection,
+        namespace: settings.namespace,
+        taskQueue: config.taskQueue,
+        ...runtime.metrics,
+        ...(runtime.bridge ? { bridge: runtime.bridge } : {}),
+      });
+      console.log(`Metrics: ${metrics.url}`);
+    }
     const runs = new PlanRuns({
       client: connected.client,
       taskQueue: config.taskQueue,
@@ -111,6 +124,7 @@ async function main(argv: string[]): Promise<number> {
       }
     });
   } finally {
+    await metrics?.close();
     await connected.close();
     await workerConnection.close();
     await server?.stop();

@@ -1,7 +1,11 @@
 /** A connection to the Temporal server named by the standard TEMPORAL_* variables (and TOML profile). */
 import { Client, Connection } from '@temporalio/client';
 import { loadTemporalSettings, type TemporalSettings } from '../config/temporal';
+import { tracingFromEnv } from '../telemetry/tracing';
 import { NoServerError } from './errors';
+
+/** OTEL service name of the CLI and other clients (OTEL_SERVICE_NAME overrides it). */
+export const CLIENT_SERVICE_NAME = 'plan-execute-client';
 
 export interface ConnectedClient {
   client: Client;
@@ -22,9 +26,19 @@ export async function connectClient(
   } catch (err) {
     throw new NoServerError(settings.address, (err as Error).message);
   }
+  // With tracing on (OTEL_* variables), a start begins the run's trace and every message carries it.
+  const tracing = tracingFromEnv(CLIENT_SERVICE_NAME);
   return {
-    client: new Client({ connection, namespace: settings.namespace }),
+    client: new Client({
+      connection,
+      namespace: settings.namespace,
+      ...(tracing ? { interceptors: { workflow: tracing.clientInterceptors() } } : {}),
+    }),
     settings,
-    close: () => connection.close(),
+    async close() {
+      await connection.close();
+      // A CLI exits right after: send the spans it made first.
+      await tracing?.flush();
+    },
   };
 }

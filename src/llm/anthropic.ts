@@ -20,6 +20,9 @@ export class AnthropicModelClient implements ModelClient {
       baseURL: options.baseURL ?? null,
       maxRetries: 0,
       timeout: options.timeoutMs,
+      // The worker makes one span per model call itself, the same for every provider (src/telemetry/calls.ts);
+      // the SDK's own span on the same call would count its tokens twice in GenAI dashboards.
+      openTelemetry: false,
     });
   }
 

@@ -17,20 +17,40 @@ import {
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
-export const WORKFLOWS_DIR = path.resolve(__dirname, '..', '..', 'workflows');
+const ROOT = path.resolve(__dirname, '..', '..');
+export const WORKFLOWS_DIR = path.join(ROOT, 'workflows');
 export const DEFAULT_BUNDLE_CACHE = path.resolve(__dirname, '..', '..', '.cache', 'workflow-bundle');
 
-/** A hash of the workflow sources (every file under workflows/) and the Temporal SDK version. */
-export function workflowSourceHash(dir = WORKFLOWS_DIR): string {
+/**
+ * A hash of the workflow sources (every file under workflows/), the Temporal SDK version, and the workflow
+ * interceptor modules bundled with them (tracing's), each with its package's version.
+ */
+export function workflowSourceHash(dir = WORKFLOWS_DIR, interceptorModules: string[] = []): string {
   const hash = createHash('sha256');
-  const sdkPackage = path.join(path.dirname(require.resolve('@temporalio/workflow')), '..', 'package.json');
-  const sdk = JSON.parse(readFileSync(sdkPackage, 'utf8')) as { version: string };
-  hash.update(`sdk ${sdk.version}\n`);
+  hash.update(`sdk ${packageVersionOf(require.resolve('@temporalio/workflow'))}\n`);
   for (const file of listFiles(dir)) {
     hash.update(`${path.relative(dir, file)}\n`);
     hash.update(readFileSync(file));
   }
+  for (const module of interceptorModules) {
+    hash.update(`interceptor ${path.relative(ROOT, module)} ${packageVersionOf(module)}\n`);
+  }
   return hash.digest('hex').slice(0, 20);
+}
+
+/** The version in the package.json of the package `file` belongs to. */
+function packageVersionOf(file: string): string {
+  for (let dir = path.dirname(file); dir !== path.dirname(dir); dir = path.dirname(dir)) {
+    const manifest = path.join(dir, 'package.json');
+    if (existsSync(manifest)) {
+      const { name, version } = JSON.parse(readFileSync(manifest, 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (name && version) return `${name}@${version}`;
+    }
+  }
+  return 'unknown';
 }
 
 export interface CachedBundle {
@@ -42,14 +62,21 @@ export interface CachedBundle {
 /**
  * The path of the bundle for the current sources, building it first when the cache lacks it. Safe when
  * several processes start at once: each writes a temporary file and renames it into place.
+ * `interceptorModules`: workflow interceptor modules to bundle in (a pre-built bundle is the only way a worker
+ * gets them); a traced worker's bundle is a different file from a plain one.
  */
 export async function cachedWorkflowBundle(
   cacheDir = process.env.WORKFLOW_BUNDLE_CACHE ?? DEFAULT_BUNDLE_CACHE,
+  interceptorModules: string[] = [],
 ): Promise<CachedBundle> {
-  const codePath = path.join(cacheDir, `workflows-${workflowSourceHash()}.js`);
+  const codePath = path.join(
+    cacheDir,
+    `workflows-${workflowSourceHash(WORKFLOWS_DIR, interceptorModules)}.js`,
+  );
   if (existsSync(codePath)) return { codePath, built: false };
   const { code } = await bundleWorkflowCode({
     workflowsPath: require.resolve(WORKFLOWS_DIR),
+    ...(interceptorModules.length > 0 ? { workflowInterceptorModules: interceptorModules } : {}),
     logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} },
   });
   mkdirSync(cacheDir, { recursive: true });

@@ -7,6 +7,10 @@ import { loadToolSetup, ToolBox, ToolRegistry } from '../tools';
 import { cachedWorkflowBundle } from './bundle';
 import { SecretRedactor } from '../security/redact';
 import { RedactingInterceptor } from '../security/redacting-interceptor';
+import { tracingFromEnv, WORKFLOW_TRACING_MODULE, type Tracing } from '../telemetry/tracing';
+
+/** OTEL service name of workers (OTEL_SERVICE_NAME overrides it). */
+export const WORKER_SERVICE_NAME = 'plan-execute-worker';
 
 export interface CreateWorkerOptions {
   connection: NativeConnection;
@@ -18,8 +22,17 @@ export interface CreateWorkerOptions {
    * it; one built here from the config lives as long as the process (its stdio servers end with it).
    */
   tools?: ToolRegistry | ToolBox;
-  /** A pre-built workflow bundle; otherwise the cached one (built on first use) is used. */
+  /**
+   * A pre-built workflow bundle; otherwise the cached one (built on first use) is used. With tracing on, a
+   * given bundle must have been built with the tracing interceptor module (cachedWorkflowBundle), or the
+   * workflow's spans are missing.
+   */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /**
+   * Tracing (src/telemetry/tracing.ts): default, the process's, from the OTEL_* variables (off when they ask
+   * for nothing); false: none.
+   */
+  tracing?: Tracing | false;
   identity?: string;
   /** Extra worker options (interceptors, tuning) passed through as they are. */
   workerOptions?: Partial<WorkerOptions>;
@@ -51,10 +64,20 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     workspaceRoot: path.resolve(options.config.workspaceRoot),
     maxOutputTokens: options.config.maxOutputTokens,
   });
-  const workflowBundle = options.workflowBundle ?? { codePath: (await cachedWorkflowBundle()).codePath };
+  const tracing =
+    options.tracing === undefined ? tracingFromEnv(WORKER_SERVICE_NAME) : options.tracing || undefined;
+  const workflowBundle = options.workflowBundle ?? {
+    codePath: (await cachedWorkflowBundle(undefined, tracing ? [WORKFLOW_TRACING_MODULE] : [])).codePath,
+  };
   const { providers } = options.config;
   const redactor = SecretRedactor.fromEnvironment([providers.anthropicApiKey, providers.openaiApiKey]);
+  tracing?.addRedactor(redactor);
   const extra = options.workerOptions ?? {};
+  // Tracing's interceptors sit inside a second redactor, so an exception they record on a span is already
+  // scrubbed (the span processor scrubs every span again on its way out).
+  const traced = tracing
+    ? [() => ({ inbound: new RedactingInterceptor(redactor) }), tracing.activityInterceptor()]
+    : [];
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -64,13 +87,24 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     ...WORKER_TUNING,
     ...(options.identity ? { identity: options.identity } : {}),
     ...extra,
+    ...(tracing ? { sinks: { ...extra.sinks, ...tracing.workflowSinks() } } : {}),
     interceptors: {
       ...extra.interceptors,
       // Outermost, so nothing another interceptor or an activity throws escapes unscrubbed.
       activity: [
         () => ({ inbound: new RedactingInterceptor(redactor) }),
+        ...traced,
         ...(extra.interceptors?.activity ?? []),
       ],
+      // The client activities use (requestCancellation) carries the trace too.
+      ...(tracing
+        ? {
+            client: {
+              ...extra.interceptors?.client,
+              workflow: [...tracing.clientInterceptors(), ...asList(extra.interceptors?.client?.workflow)],
+            },
+          }
+        : {}),
     },
   });
 }
@@ -79,4 +113,8 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
 export function toolBoxFromConfig(config: AppConfig, log: (line: string) => void = console.warn): ToolBox {
   if (!config.tools) return ToolBox.builtIn();
   return ToolBox.fromSetup(loadToolSetup(config.tools), log);
+}
+
+function asList<T>(value: T[] | object | undefined): T[] {
+  return Array.isArray(value) ? (value as T[]) : [];
 }

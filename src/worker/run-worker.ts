@@ -2,6 +2,9 @@ import { NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { loadConfig } from '../config';
 import { loadTemporalSettings } from '../config/temporal';
 import { loadToolSetup, ToolBox, type ToolRegistry, type ToolSources } from '../tools';
+import type { MetricsServer } from '../telemetry/metrics-server';
+import { activeTracing } from '../telemetry/tracing';
+import { installWorkerRuntime, serveWorkerMetrics } from '../telemetry/worker-metrics';
 import { createWorker } from './create-worker';
 
 /**
@@ -20,12 +23,15 @@ export async function runWorker(
 ): Promise<void> {
   const config = loadConfig();
   const temporal = loadTemporalSettings();
+  // Before any connection: the SDK runtime, with its metrics going to our endpoint when METRICS_PORT is set.
+  const runtime = installWorkerRuntime();
   const owned = options.tools
     ? undefined
     : ToolBox.fromSetup(loadToolSetup(mergeSources(config.tools, options.toolSources)), (line) =>
         console.warn(line),
       );
   const connection = await NativeConnection.connect(temporal.connectionOptions);
+  let metrics: MetricsServer | undefined;
   try {
     const tools = options.tools ?? owned;
     const worker = await createWorker({
@@ -35,14 +41,26 @@ export async function runWorker(
       ...(tools ? { tools } : {}),
       ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
     });
+    metrics = runtime.metrics
+      ? await serveWorkerMetrics({
+          connection,
+          namespace: temporal.namespace,
+          taskQueue: config.taskQueue,
+          ...runtime.metrics,
+          ...(runtime.bridge ? { bridge: runtime.bridge } : {}),
+        })
+      : undefined;
     const servers = owned?.mcp?.connections.length ?? 0;
+    const tracing = activeTracing();
     options.onReady?.(
-      `Worker polling task queue "${config.taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}); workspaces in ${config.workspaceRoot}; ${owned ? `${owned.registry.names().length} local tools, ${servers} MCP servers` : 'custom tools'}`,
+      `Worker polling task queue "${config.taskQueue}" on ${temporal.address} (namespace ${temporal.namespace}); workspaces in ${config.workspaceRoot}; ${owned ? `${owned.registry.names().length} local tools, ${servers} MCP servers` : 'custom tools'}${metrics ? `; metrics at ${metrics.url}` : ''}${tracing ? '; traces exported (OTEL_* variables)' : ''}`,
     );
     // MCP servers start now, beside the polling, so the first run does not wait for them.
     void owned?.warmUp((line) => console.warn(line));
     await worker.run();
   } finally {
+    await metrics?.close();
+    await activeTracing()?.flush();
     await owned?.close();
     await connection.close();
   }
