@@ -3,6 +3,7 @@
  * activities/ implements it (`satisfies Activities`) and the workflow proxies it by type only.
  */
 import type { ChatMessage, TokenUsage, ToolCall, ToolResult } from './chat';
+import type { Billed } from './cost';
 import type { PlannerOutput, ReplannerOutput, StepDraft } from './schemas';
 
 export interface Correction {
@@ -12,10 +13,15 @@ export interface Correction {
   problems: string;
 }
 
-/** A structured answer from a model: valid, or invalid with what was wrong so the caller can re-ask once. */
-export type StructuredOutcome<T> =
+/**
+ * A structured answer from a model: valid, or invalid with what was wrong so the caller can re-ask once.
+ * Either way with the call's usage and cost (Billed).
+ */
+export type StructuredOutcome<T> = (
   | { valid: true; value: T; usage: TokenUsage }
-  | { valid: false; problems: string; rawOutput: string; usage: TokenUsage };
+  | { valid: false; problems: string; rawOutput: string; usage: TokenUsage }
+) &
+  Billed;
 
 export interface PlannerInput {
   goal: string;
@@ -46,10 +52,9 @@ export interface ExecutorInput {
   idempotencyKey: string;
 }
 
-export interface ExecutorOutput {
+export interface ExecutorOutput extends Billed {
   text: string;
   toolCalls: ToolCall[];
-  usage: TokenUsage;
 }
 
 export interface ToolInput {
@@ -101,6 +106,8 @@ export interface ReplannerInput {
  */
 export interface Timed {
   elapsedMs: number;
+  /** The activity attempt that produced the result (1 = the first; absent in results recorded before). */
+  attempt?: number;
 }
 
 export interface Activities {

@@ -11,6 +11,7 @@ import {
   condition,
   isCancellation,
 } from '@temporalio/workflow';
+import { BudgetStop } from './budget';
 import { Calls, describeFailure } from './calls';
 import { restoreState } from './continuation';
 import { Controls } from './controls';
@@ -46,7 +47,7 @@ export class PlanAndExecuteRun {
     );
     this.controls.onChange = () => this.scheduler.wake();
     // Before the first await, so no early signal or update is lost.
-    registerHandlers(this.core, this.controls);
+    registerHandlers(this.core, this.controls, this.calls.budget);
   }
 
   async execute(): Promise<RunResult> {
@@ -55,6 +56,7 @@ export class PlanAndExecuteRun {
       return await controls.scope.run(() => this.main());
     } catch (err) {
       if (err instanceof ContinueAsNew) throw err;
+      if (err instanceof BudgetStop) return this.endAtBudget(err);
       if (isCancellation(err)) {
         // Ends in Temporal's Canceled state; the final state (by query) says who cancelled and what was done.
         const request = controls.cancelRequest;
@@ -75,6 +77,16 @@ export class PlanAndExecuteRun {
         cause: err instanceof Error ? err : undefined,
       });
     }
+  }
+
+  /**
+   * options.onBudgetExhausted "end": the gate refused a call. Calls in flight finish (they are paid for),
+   * their results are recorded, then the run ends with what was done.
+   */
+  private async endAtBudget(stop: BudgetStop): Promise<RunResult> {
+    await condition(() => this.calls.budget.callsInFlight === 0);
+    await this.calls.settle();
+    return this.core.end('budget_exhausted', stop.message);
   }
 
   private async main(): Promise<RunResult> {

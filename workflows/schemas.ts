@@ -52,6 +52,20 @@ export const RunOptionsSchema = z
      * near 4,096 events or 4 MB). Unset: only when Temporal suggests it.
      */
     continueAsNewAfterSteps: z.number().int().min(1).max(LIMITS.maxSteps).optional(),
+    /**
+     * Budgets (unset: none). When one is reached no new model or tool call starts; the run waits in
+     * awaiting_budget for a person to extend it (the `budget` update), or ends if onBudgetExhausted is "end".
+     * Dollars count priced calls only (see src/llm/prices.ts); tokens are input plus output tokens of every
+     * model call; minutes are run time, not counting time spent waiting for people.
+     */
+    budgetUsd: z.number().positive().max(1_000_000).optional(),
+    budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
+    budgetMinutes: z
+      .number()
+      .positive()
+      .max(LIMITS.maxWaitSeconds / 60)
+      .optional(),
+    onBudgetExhausted: z.enum(['wait', 'end']).default('wait'),
   })
   .strict();
 

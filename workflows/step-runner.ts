@@ -9,6 +9,7 @@ import { ASK_HUMAN_TOOL } from './messages';
 import type { Questions } from './questions';
 import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
+import { reuseFinished } from './reuse';
 import type { PlanStep } from './state';
 import { compactTranscript } from './transcript';
 
@@ -23,6 +24,7 @@ export async function runStep(
     const dep = core.step(id);
     return { id, title: dep?.title ?? id, result: dep?.result ?? '' };
   });
+  if (reuseFinished(core, step, dependencies)) return 'done';
   const brief = { id: step.id, title: step.title, instructions: step.instructions };
   const transcript: ChatMessage[] = [];
   for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
@@ -41,7 +43,7 @@ export async function runStep(
         },
       ]),
     );
-    core.recordUsage('executor', options.executorModel, output.usage);
+    core.recordUsage('executor', options.executorModel, output.usage, { ...output, stepId: step.id });
     core.patchStep(step.id, { turns: turn });
     if (output.toolCalls.length === 0) {
       const summary = truncate(output.text.trim() || '(the executor gave no summary)');

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../../activities';
 import type { AppConfig } from '../config';
 import { ModelClients } from '../llm';
+import { PriceTable } from '../llm/prices';
 import { builtInTools, type ToolRegistry } from '../tools';
 import { cachedWorkflowBundle } from './bundle';
 import { SecretRedactor } from '../security/redact';
@@ -39,6 +40,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     tools: options.tools ?? builtInTools(),
     workspaceRoot: path.resolve(options.config.workspaceRoot),
     maxOutputTokens: options.config.maxOutputTokens,
+    prices: new PriceTable(options.config.prices),
   });
   const workflowBundle = options.workflowBundle ?? { codePath: (await cachedWorkflowBundle()).codePath };
   const { providers } = options.config;
