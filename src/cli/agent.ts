@@ -7,6 +7,7 @@ import { loadConfig } from '../config';
 import { workflowUiUrl } from '../config/temporal';
 import { planAndExecute } from '../../workflows';
 import * as m from '../../workflows/messages';
+import { describeZodError } from '../../workflows/schemas';
 import { connectClient, type ConnectedClient } from './connect';
 import { editFromFlags, EDIT_FLAGS } from './edit-ops';
 import { runCommand } from './exit';
@@ -14,13 +15,15 @@ import { parseFlags } from './flags';
 import { runStartOptions } from './start';
 import { followRun } from './follow';
 import { formatEvent, formatResult, formatState } from './format';
-import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
+import { formatReport, reportFromState } from '../report';
+import { buildRunInput, decimalFlag, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
 import { watchRun } from './watch';
 
 const USAGE = `Usage: npm run agent -- <command>
   start "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M] [--replanner-model P:M]
                  [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--require-approval]
                  [--approval-timeout SEC] [--on-approval-timeout reject|approve] [--question-timeout SEC]
+                 [--budget-usd N] [--budget-tokens N] [--budget-minutes N] [--on-budget-exhausted wait|end]
                  [--id ID] [--wait] [--json]
   status <id> [--json]             state: plan, results, revisions, question, usage
   result <id> [--json]             waits for the run to end and prints its result
@@ -33,7 +36,10 @@ const USAGE = `Usage: npm run agent -- <command>
       --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b
       --remove ID     --reorder a,b,c     --file ops.json (a list of ops, or {"ops": [...], "reason": "..."})
   pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]
-  advise <id> "<note>"             answer <id> "<answer>" [--question QID]`;
+  advise <id> "<note>"             answer <id> "<answer>" [--question QID]
+  budget <id> [--add-usd N] [--add-tokens N] [--add-minutes N] [--reason TEXT]
+                                   extends the budget; a run waiting in awaiting_budget goes on
+  report <id> [--json]             plan quality: steps, re-plans, parallelism, cost and time, retries, waits, cache`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -47,6 +53,9 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       limit: { type: 'string', default: '20' },
       question: { type: 'string' },
+      'add-usd': { type: 'string' },
+      'add-tokens': { type: 'string' },
+      'add-minutes': { type: 'string' },
     },
   });
   const config = loadConfig();
@@ -176,6 +185,25 @@ async function main(argv: string[]): Promise<number> {
       const payload = { answer, ...(values.question ? { questionId: values.question } : {}) };
       return withRun((handle) => control(json, handle.executeUpdate(m.answerUpdate, { args: [payload] })));
     }
+    case 'budget': {
+      const payload = {
+        ...decimalFlag('addUsd', '--add-usd', values['add-usd']),
+        ...decimalFlag('addTokens', '--add-tokens', values['add-tokens']),
+        ...decimalFlag('addMinutes', '--add-minutes', values['add-minutes']),
+        ...(values.reason ? { reason: values.reason } : {}),
+      };
+      const parsed = m.BudgetSchema.safeParse(payload);
+      if (!parsed.success) {
+        throw new UsageError(`budget: ${describeZodError(parsed.error)}.\n${USAGE}`);
+      }
+      return withRun((handle) => control(json, handle.executeUpdate(m.budgetUpdate, { args: [payload] })));
+    }
+    case 'report':
+      return withRun(async (handle) => {
+        const report = reportFromState(await handle.query(m.getStateQuery));
+        print(json, { workflowId: handle.workflowId, ...report }, () => formatReport(report));
+        return 0;
+      });
     default:
       throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
   }

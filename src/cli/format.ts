@@ -1,5 +1,6 @@
 /** Human-readable views of a run's state and result for the terminal. */
 import type { RunEvent, RunResult, RunState, UsageEntry } from '../../workflows/state';
+import { formatBudgetLines, formatUsageLines } from '../report';
 
 const STATUS_MARK: Record<string, string> = {
   pending: '·',
@@ -17,6 +18,7 @@ export function formatState(state: RunState): string {
   ];
   if (state.runningStepIds.length > 0) lines.push(`running:  ${state.runningStepIds.join(', ')}`);
   if (state.paused) lines.push('paused:   yes (resume with `npm run agent -- resume <id>`)');
+  lines.push(...formatBudgetLines(state));
   if (state.pendingQuestion) {
     const q = state.pendingQuestion;
     lines.push(`question: ${q.id} from step ${q.stepId}: ${q.question}`);
@@ -48,14 +50,7 @@ export function formatState(state: RunState): string {
 }
 
 export function formatUsage(usage: UsageEntry[]): string[] {
-  if (usage.length === 0) return ['usage:    (no model calls yet)'];
-  return [
-    'usage:',
-    ...usage.map(
-      (u) =>
-        `  ${u.role.padEnd(9)} ${u.model.padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in / ${u.outputTokens} out`,
-    ),
-  ];
+  return formatUsageLines(usage);
 }
 
 export function formatResult(result: RunResult): string {

@@ -21,7 +21,8 @@ import { formatEvent, formatResult } from './format';
 import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
 
 const USAGE = `Usage: npm start -- "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M]
-       [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--id ID]`;
+       [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N]
+       [--budget-usd N] [--budget-tokens N] [--budget-minutes N] [--on-budget-exhausted wait|end] [--id ID]`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(USAGE, {

@@ -20,6 +20,10 @@ export const RUN_OPTION_FLAGS = {
   'approval-timeout': { type: 'string' },
   'on-approval-timeout': { type: 'string' },
   'question-timeout': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  'budget-minutes': { type: 'string' },
+  'on-budget-exhausted': { type: 'string' },
   id: { type: 'string' },
 } as const;
 
@@ -53,6 +57,12 @@ export function buildRunInput(
         ? { onApprovalTimeout: values['on-approval-timeout'] }
         : {}),
       ...numberFlag('questionTimeoutSeconds', '--question-timeout', values['question-timeout']),
+      ...decimalFlag('budgetUsd', '--budget-usd', values['budget-usd']),
+      ...numberFlag('budgetTokens', '--budget-tokens', values['budget-tokens']),
+      ...decimalFlag('budgetMinutes', '--budget-minutes', values['budget-minutes']),
+      ...(values['on-budget-exhausted'] !== undefined
+        ? { onBudgetExhausted: values['on-budget-exhausted'] }
+        : {}),
     },
   };
   const parsed = RunInputSchema.safeParse(candidate);
@@ -64,6 +74,14 @@ function numberFlag(key: string, flag: string, raw: string | undefined): Record<
   if (raw === undefined) return {};
   const value = Number(raw);
   if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, got "${raw}".`);
+  return { [key]: value };
+}
+
+export function decimalFlag(key: string, flag: string, raw: string | undefined): Record<string, number> {
+  if (raw === undefined) return {};
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value))
+    throw new UsageError(`${flag} must be a number, got "${raw}".`);
   return { [key]: value };
 }
 

@@ -35,6 +35,8 @@ export interface Harness {
     scenario: Scenario,
     workflowId?: string,
   ): Promise<WorkflowHandle<typeof planAndExecute>>;
+  /** Stop the worker (as a crash or a deploy would) and start a new one on the same server and task queue. */
+  restartWorker(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -43,6 +45,8 @@ export interface HarnessOptions {
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
+  /** Model prices beside the built-in table (as MODEL_PRICES_FILE would give). */
+  prices?: AppConfig['prices'];
 }
 
 let idCounter = 0;
@@ -77,16 +81,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     workspaceRoot,
     maxOutputTokens: 1_024,
+    ...(options.prices ? { prices: options.prices } : {}),
   };
   const bundlePath = process.env.PE_WORKFLOW_BUNDLE;
-  const worker: Worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    config,
-    ...(options.tools ? { tools: options.tools } : {}),
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
-  });
-  const running = worker.run();
+  const newWorker = (): Promise<Worker> =>
+    createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      config,
+      ...(options.tools ? { tools: options.tools } : {}),
+      ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+    });
+  let worker: Worker = await newWorker();
+  let running = worker.run();
 
   return {
     env,
@@ -103,6 +110,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         args: [input],
         workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
       });
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
     },
     async shutdown() {
       worker.shutdown();
