@@ -83,7 +83,9 @@ export function limitReached(
     const unpriced =
       spent.unpricedCalls > 0 ? ` (${spent.unpricedCalls} calls without a price not counted)` : '';
     const why =
-      spent.usd >= limits.usd ? 'reached' : `next call estimated at $${roundUsd(next.usd)} would pass it`;
+      spent.usd >= limits.usd
+        ? 'reached'
+        : `would be passed by the next call (estimated at $${roundUsd(next.usd)})`;
     return {
       kind: 'usd',
       message: `dollar budget ${why}: spent $${roundUsd(spent.usd)}${unpriced} of $${roundUsd(limits.usd)}`,
@@ -96,7 +98,7 @@ export function limitReached(
     const why =
       spent.tokens >= limits.tokens
         ? 'reached'
-        : `next call estimated at ${next.tokens} input tokens would pass it`;
+        : `would be passed by the next call (estimated at ${next.tokens} input tokens)`;
     return {
       kind: 'tokens',
       message: `token budget ${why}: spent ${spent.tokens} of ${limits.tokens} tokens`,
@@ -121,8 +123,9 @@ export const EXTEND_HINT: Record<BudgetKind, string> = {
 /** "$1, 20000 tokens, 10 minutes" */
 export function describeLimits(limits: { usd?: number; tokens?: number; minutes?: number }): string {
   const parts: string[] = [];
-  if (limits.usd !== undefined) parts.push(`$${limits.usd}`);
+  // toPrecision: sums of extensions print as people typed them ($0.51, not $0.51000000000000001).
+  if (limits.usd !== undefined) parts.push(`$${Number(limits.usd.toPrecision(9))}`);
   if (limits.tokens !== undefined) parts.push(`${limits.tokens} tokens`);
-  if (limits.minutes !== undefined) parts.push(`${limits.minutes} minutes`);
+  if (limits.minutes !== undefined) parts.push(`${Number(limits.minutes.toPrecision(9))} minutes`);
   return parts.join(', ') || 'none';
 }
