@@ -151,10 +151,13 @@ export function emptySpend(): RunSpend {
   };
 }
 
-/** Dollars for people: "$0.0123", "unknown", or "≥ $0.0123 (2 calls unpriced)". */
+/**
+ * Dollars for people: "$0.0123", "unknown" (no call had a price), "≥ $0.0123 (2 calls unpriced)", or "$0"
+ * (no call at all).
+ */
 export function formatUsd(sum: CostSum | { costUsd?: number | null; unpricedCalls?: number }): string {
   const unpriced = sum.unpricedCalls ?? 0;
-  if (sum.costUsd === null || sum.costUsd === undefined) return 'unknown';
+  if (sum.costUsd === null || sum.costUsd === undefined) return unpriced > 0 ? 'unknown' : '$0';
   const usd = `$${roundUsd(sum.costUsd)}`;
   return unpriced > 0 ? `≥ ${usd} (${unpriced} calls unpriced)` : usd;
 }

@@ -88,6 +88,7 @@ export interface PlanReport {
   budget?: { limits: BudgetLimits; stops: number; extensions: number };
   /** From the start to the end (or to now, for a running run). */
   runMs: number;
+  ended: boolean;
 }
 
 export function buildReport(state: RunState, nowMs: number): PlanReport {
@@ -170,6 +171,7 @@ export function buildReport(state: RunState, nowMs: number): PlanReport {
         }
       : {}),
     runMs: Math.max(0, at - Date.parse(state.startedAt)),
+    ended,
   };
 }
 

@@ -29,7 +29,7 @@ export function formatReport(report: PlanReport): string {
   const { steps, parallelism: p, total } = report;
   const lines = [
     `plan:        ${steps.planned} steps planned · ${steps.ran} ran (${steps.done - steps.reused} done, ${steps.failed} failed) · ${steps.skipped} skipped · ${steps.removed} removed · ${steps.pending} not run · ${steps.reused} reused · ${steps.repaid} re-paid`,
-    `re-plans:    ${report.replans.count} re-planner decisions, ${report.replans.revisions.length} revisions after the first plan${report.replans.revisionsOmitted > 0 ? ` (${report.replans.revisionsOmitted} older ones not kept)` : ''}`,
+    `re-plans:    ${report.replans.count} re-planner decisions, ${count(report.replans.revisions.length, 'revision')} after the first plan${report.replans.revisionsOmitted > 0 ? ` (${report.replans.revisionsOmitted} older ones not kept)` : ''}`,
   ];
   for (const r of report.replans.revisions) {
     const what = [
@@ -74,11 +74,11 @@ export function formatReport(report: PlanReport): string {
   lines.push(`waiting:     ${seconds(report.waiting.forPeopleMs)} for people${waits ? ` (${waits})` : ''}`);
   if (report.budget) {
     lines.push(
-      `budget:      ${describeLimits(report.budget.limits)} · stopped ${report.budget.stops} times · extended ${report.budget.extensions} times`,
+      `budget:      ${describeLimits(report.budget.limits)} · stopped ${times(report.budget.stops)} · extended ${times(report.budget.extensions)}`,
     );
   }
   lines.push(
-    `time:        ${seconds(report.runMs)} from start to ${report.runMs > 0 ? 'end (or now)' : 'now'}`,
+    `time:        ${seconds(report.runMs)} from start to ${report.ended ? 'end' : 'now (still running)'}`,
   );
   return lines.join('\n');
 }
@@ -86,7 +86,7 @@ export function formatReport(report: PlanReport): string {
 /** "3 calls  1200 in (800 cached) / 80 out  $0.0042  1.2 s" */
 export function totalsLine(t: CallTotals): string {
   const cached = t.cacheReadTokens > 0 ? ` (${t.cacheReadTokens} cached)` : '';
-  return `${String(t.calls).padStart(3)} calls  ${t.inputTokens} in${cached} / ${t.outputTokens} out  ${formatUsd(t)}  ${seconds(t.ms)}`;
+  return `${count(t.calls, 'call').padStart(8)}  ${t.inputTokens} in${cached} / ${t.outputTokens} out  ${formatUsd(t)}  ${seconds(t.ms)}`;
 }
 
 /** Usage lines for `status` and results: per role and model, with dollars and cache, and the total. */
@@ -127,8 +127,18 @@ function percent(value: number | null): string {
   return value === null ? '–' : `${Math.round(value * 100)}%`;
 }
 
+/** "850 ms", "12.3 s": calls to a fast server take milliseconds, steps with waits take seconds. */
 function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** "1 call", "3 calls" */
+function count(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function times(n: number): string {
+  return n === 1 ? 'once' : `${n} times`;
 }
 
 function oneLine(text: string, max: number): string {
