@@ -8,6 +8,7 @@ import type { Scenario } from '../src/fake-model/scenario';
 import { budgetUpdate, getStateQuery, rejectUpdate } from '../workflows/messages';
 import { runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
+import { recordHistory } from './helpers/histories';
 import { continueRule, executorRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep, waitForState } from './helpers/wait';
 
@@ -89,6 +90,7 @@ describe('dollar budget', () => {
     );
     expect(extended.stdout.trim()).toBe('OK: budget is now $0.51 (plan v2, status awaiting_budget)');
     const result = await handle.result();
+    await recordHistory(handle, 'budget-extended', h.env.address);
     expect(result.answer).toBe('all three done');
     expect(h.fake.requests).toHaveLength(7);
     expect(result.report?.budget).toEqual({ limits: { usd: 0.51 }, stops: 1, extensions: 1 });
@@ -119,6 +121,27 @@ describe('token budget with onBudgetExhausted "end"', () => {
     expect(h.fake.requests.map((r) => r.rule)).toEqual(['plan', 'exec-a']);
     expect(result.plan.steps[0]).toMatchObject({ id: 'a', status: 'failed' });
     expect(result.report?.total.inputTokens).toBe(2_000);
+  });
+});
+
+describe('budget across continue-as-new', () => {
+  it('carries the limits and what was spent into the continued run', async () => {
+    // 1,100 tokens a call; the run continues as new after each step (before that step's re-plan). Plan and
+    // a in the first run; a's re-plan and b (4,400 in all) in the second; the third finds the 4,000-token
+    // limit reached before b's re-plan.
+    const handle = await h.start(
+      { goal: 'Three steps', options: { budgetTokens: 4_000, continueAsNewAfterSteps: 1 } },
+      chainScenario(),
+    );
+    const waiting = await waitForState(handle, 'awaiting_budget', (s) => s.status === 'awaiting_budget');
+    expect(waiting.continuedAsNew).toBe(2);
+    expect(waiting.budget?.waiting?.message).toBe('token budget reached: spent 4400 of 4000 tokens');
+    expect(h.fake.requests.map((r) => r.rule)).toEqual(['plan', 'exec-a', 'replan-a', 'exec-b']);
+    await handle.executeUpdate(budgetUpdate, { args: [{ addTokens: 10_000 }] });
+    const result = await handle.result();
+    expect(result.answer).toBe('all three done');
+    expect(result.report?.total.inputTokens).toBe(7_000);
+    expect(result.report?.budget).toEqual({ limits: { tokens: 14_000 }, stops: 1, extensions: 1 });
   });
 });
 
