@@ -6,19 +6,20 @@
 import { Context } from '@temporalio/activity';
 import type { ModelClients } from '../src/llm';
 import type { PriceTable } from '../src/llm/prices';
-import type { ToolRegistry } from '../src/tools';
+import type { ToolBox } from '../src/tools';
 import type {
   Activities,
   ExecutorInput,
   ExecutorOutput,
+  ListToolsInput,
   PlannerInput,
   ReplannerInput,
   StructuredOutcome,
   Timed,
+  ToolCallOutput,
+  ToolCatalogue,
   ToolInput,
 } from '../workflows/activity-contract';
-import type { ToolResult } from '../workflows/chat';
-import { ASK_HUMAN_TOOL, AskHumanInputSchema } from '../workflows/messages';
 import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
 import { billed } from './billing';
@@ -26,6 +27,7 @@ import { boundModelOutput } from './bounds';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
 import { jsonSchemaOf } from './json-schema';
+import { listTools, toolSummaries } from './list-tools';
 import {
   EXECUTOR_SYSTEM,
   executorBrief,
@@ -45,7 +47,7 @@ import { v1Activities } from './v1-compat';
 
 export interface ActivityDeps {
   models: ModelClients;
-  tools: ToolRegistry;
+  tools: ToolBox;
   /** Folder under which each run gets its own workspace folder, named after the workflow id. */
   workspaceRoot: string;
   maxOutputTokens: number;
@@ -56,23 +58,21 @@ export interface ActivityDeps {
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
 const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 
-/** Offered to the executor beside the registry's tools; the workflow itself waits for the answer. */
-const askHumanSpec = {
-  name: ASK_HUMAN_TOOL,
-  description: 'Ask the person overseeing this run one question and wait for the answer.',
-  inputSchema: jsonSchemaOf(AskHumanInputSchema),
-};
-
 export function createActivities(deps: ActivityDeps) {
   const remember = <T extends object>(input: { idempotencyKey: string }, work: () => Promise<T>) =>
     rememberCall(deps.workspaceRoot, input, work);
   const activities = {
     async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
-      return remember(input, () =>
+      return remember(input, async () =>
         callForStructured(deps.models, deps.prices, {
           modelSpec: input.model,
           system: PLANNER_SYSTEM,
-          prompt: plannerPrompt(input.goal, input.context, input.correction),
+          prompt: plannerPrompt(
+            input.goal,
+            input.context,
+            input.correction,
+            await toolSummaries(deps.tools, input.tools),
+          ),
           tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
           jsonSchema: plannerJsonSchema,
           maxTokens: deps.maxOutputTokens,
@@ -83,11 +83,11 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
     async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
-      return remember(input, () =>
+      return remember(input, async () =>
         callForStructured(deps.models, deps.prices, {
           modelSpec: input.model,
           system: REPLANNER_SYSTEM,
-          prompt: replannerPrompt(input),
+          prompt: replannerPrompt(input, await toolSummaries(deps.tools, input.tools)),
           tool: {
             name: SUBMIT_REPLAN_TOOL,
             description: 'Submit the re-planning decision.',
@@ -104,8 +104,12 @@ export function createActivities(deps: ActivityDeps) {
       return remember(input, () => executorTurn(deps, input));
     },
 
-    async tool(input: ToolInput): Promise<ToolResult & Timed> {
+    async tool(input: ToolInput): Promise<ToolCallOutput & Timed> {
       return remember(input, () => runTool(deps.tools, deps.workspaceRoot, input));
+    },
+
+    async listTools(input: ListToolsInput): Promise<ToolCatalogue & Timed> {
+      return remember(input, () => listTools(deps.tools, input));
     },
 
     async settle(): Promise<void> {
@@ -128,6 +132,7 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
   const text = brief.changing + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
   try {
     const { client, model } = deps.models.forSpec(input.model);
+    const tools = await deps.tools.specs(input.tools);
     const response = await withHeartbeat((signal) =>
       client.complete({
         model,
@@ -136,7 +141,7 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
         stablePrefix: brief.stable,
         promptCache: 'conversation',
         messages: [{ role: 'user', text }, ...input.transcript],
-        tools: [...deps.tools.specs(), askHumanSpec],
+        tools,
         maxTokens: deps.maxOutputTokens,
         idempotencyKey: input.idempotencyKey,
         signal,

@@ -7,8 +7,9 @@ export const SUBMIT_REPLAN_TOOL = 'submit_replan';
 
 export const PLANNER_SYSTEM = [
   'You are the Planner in a plan-and-execute agent.',
-  'Break the goal into a short plan of atomic steps. Each step must be something one executor with file tools',
-  '(read_file, write_file, list_files in a private workspace) can finish on its own.',
+  'Break the goal into a short plan of atomic steps. Each step must be something one executor with the tools listed',
+  'in the request (by default file tools in a private workspace) can finish on its own; name in its instructions',
+  'the tools the step needs.',
   'Give each step a short id (letters, digits, "-" or "_"), a title, precise instructions, and dependsOn: the ids',
   'of the steps whose results it needs. Steps without dependencies between them may run in parallel.',
   `Answer only by calling ${SUBMIT_PLAN_TOOL}.`,
@@ -35,17 +36,26 @@ export const EXECUTOR_SYSTEM = [
 ].join('\n');
 
 /**
- * A prompt in two parts: `stable` is the same on every call of its kind in a run (the goal and context) and
- * goes first, so providers can serve it from their prompt cache; `changing` is what differs per call.
+ * A prompt in two parts: `stable` is the same on every call of its kind in a run (the goal, the context, the
+ * tools) and goes first, so providers can serve it from their prompt cache; `changing` is what differs per
+ * call, and comes last.
  */
 export interface SplitPrompt {
   stable: string;
   changing: string;
 }
 
-/** The goal and context: what every planner, re-planner call of a run shares. */
-function goalBlock(goal: string, context: string | undefined): string {
-  return context ? `Goal:\n${goal}\n\nContext:\n${context}` : `Goal:\n${goal}`;
+export interface ToolLine {
+  name: string;
+  description: string;
+}
+
+/** The goal, context and tools: what every planner and re-planner call of a run shares. */
+function goalBlock(goal: string, context: string | undefined, tools: ToolLine[] | undefined): string {
+  const parts = [`Goal:\n${goal}`];
+  if (context) parts.push(`Context:\n${context}`);
+  if (tools) parts.push(toolsText(tools));
+  return parts.join('\n\n');
 }
 
 /** Both parts as one text, as a model without prompt caching sees them. */
@@ -57,14 +67,18 @@ export function plannerPrompt(
   goal: string,
   context: string | undefined,
   correction?: Correction,
+  tools?: ToolLine[],
 ): SplitPrompt {
   const parts = [`Call ${SUBMIT_PLAN_TOOL} with the plan.`];
   if (correction) parts.push(correctionText(correction, SUBMIT_PLAN_TOOL));
-  return { stable: goalBlock(goal, context), changing: parts.join('\n\n') };
+  return { stable: goalBlock(goal, context, tools), changing: parts.join('\n\n') };
 }
 
 /** What changes comes last: finished steps (which only grow), then this re-plan's news, then the pending plan. */
-export function replannerPrompt(input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>): SplitPrompt {
+export function replannerPrompt(
+  input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>,
+  tools?: ToolLine[],
+): SplitPrompt {
   const { correction } = input;
   const parts: string[] = [];
   const finished = input.finished.map(
@@ -96,7 +110,7 @@ export function replannerPrompt(input: Omit<ReplannerInput, 'model' | 'idempoten
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
   parts.push(`Call ${SUBMIT_REPLAN_TOOL} with your decision.`);
   if (correction) parts.push(correctionText(correction, SUBMIT_REPLAN_TOOL));
-  return { stable: goalBlock(input.goal, input.context), changing: parts.join('\n\n') };
+  return { stable: goalBlock(input.goal, input.context, tools), changing: parts.join('\n\n') };
 }
 
 /** The goal is shared by every step of the run; the step, its inputs and the advice follow it. */
@@ -113,6 +127,13 @@ export function executorBrief(
   }
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
   return { stable: `Overall goal (for context only):\n${input.goal}`, changing: parts.join('\n\n') };
+}
+
+function toolsText(tools: ToolLine[]): string {
+  const lines = tools
+    .filter((t) => t.name !== ASK_HUMAN_TOOL)
+    .map((t) => `- ${t.name}${t.description ? `: ${t.description}` : ''}`);
+  return `Tools the executor has (name the ones each step needs in its instructions):\n${lines.join('\n') || '(none besides asking a person)'}`;
 }
 
 function adviceText(advice: string[]): string {

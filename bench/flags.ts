@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { describeZodError } from '../workflows/schemas';
 
-export const WORKLOADS = ['sequential', 'throughput', 'latency', 'replan-size'] as const;
+export const WORKLOADS = ['sequential', 'throughput', 'latency', 'replan-size', 'wide', 'mcp'] as const;
 export type WorkloadName = (typeof WORKLOADS)[number];
 export const ENGINES = ['project', 'peer'] as const;
 export type EngineName = (typeof ENGINES)[number];
@@ -20,6 +20,8 @@ export const USAGE = `Usage: npm run bench -- [flags]
   --runs N             runs at once in the throughput workload (default 10)
   --latency-ms N       delay of every model call in the latency workload (default 200)
   --replan-steps N     steps of the long run in the replan-size workload (default 60)
+                       (mcp: one MCP call through the worker beside the direct SDK call; --steps calls a round;
+                       the project alone)
   --peer-durability D  the peer's checkpoint durability: async (LangGraph's default), sync or exit
   --server-db D        the dev server's persistence: wal (default: a SQLite file in WAL mode with synchronous
                        FULL, the settings of the peer's checkpointer), file (a SQLite file with the dev

@@ -11,6 +11,9 @@
  *                the overhead over the pure model time
  *   replan-size  one long run (--replan-steps, 60) per engine: bytes of each re-plan request as the fake
  *                server received it, at steps 5, 10, 20, 40, 60, and the step times up to each point
+ *   wide         project only: 4 independent steps, 6 turns each, 500 ms model calls, run one at a time and
+ *                four at once; the speed-up of the streaming scheduler
+
  * For the project, each table also shows figures from Temporal history (server timestamps): workflow tasks
  * per step, worker and queue time per workflow task, run and queue time per activity type, events per step.
  *
@@ -32,7 +35,9 @@ import { ProjectEngine } from './project';
 import { perStepReport, replanReport, throughputReport, type Report } from './report';
 import { mb } from './table';
 import { PLAN_WINDOW } from './work';
+import { mcpToolBox, mcpWorkload } from './mcp';
 import { interleaved, measure, replanCurve, type Bench } from './workloads';
+import { WIDE_LATENCY_MS, wideReport, wideWorkload } from './wide';
 
 const WARM_UP_STEPS = 3;
 
@@ -62,6 +67,7 @@ async function main(): Promise<void> {
 
   progress('starting the fake model server, the Temporal dev server and the worker, and the peer...');
   const fake = await FakeModel.start();
+  const tools = flags.only.includes('mcp') ? mcpToolBox() : undefined;
   const bench: Bench = { flags, fake, progress, peakRssBytes: {} };
   const results: Record<string, unknown> = {};
   try {
@@ -70,6 +76,7 @@ async function main(): Promise<void> {
         modelBaseUrl: fake.url,
         serverArgs: flags.serverArgs,
         serverDb: flags.serverDb,
+        ...(tools ? { tools } : {}),
       });
     if (wantPeer) bench.peer = await PeerEngine.start(fake.url);
 
@@ -121,6 +128,10 @@ async function main(): Promise<void> {
             delayMs,
           ),
         );
+      } else if (workload === 'wide') {
+        show(workload, wideReport(await wideWorkload(bench, WIDE_LATENCY_MS), WIDE_LATENCY_MS));
+      } else if (workload === 'mcp') {
+        show(workload, await mcpWorkload(bench, steps));
       } else {
         const curves: Parameters<typeof replanReport>[1] = {};
         for (const engine of flags.engines)
@@ -149,6 +160,7 @@ async function main(): Promise<void> {
   } finally {
     await bench.peer?.shutdown();
     await bench.project?.shutdown();
+    await tools?.close();
     await fake.stop();
   }
   if (flags.json) {

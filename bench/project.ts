@@ -12,10 +12,13 @@ import type { AppConfig } from '../src/config';
 import { freePort, startDevServer, type DevServer } from '../src/devserver/dev-server';
 import { findTemporalCli } from '../src/devserver/find-cli';
 import type { ServerDb } from './flags';
+import type { ToolBox } from '../src/tools';
 import { workspaceDirName } from '../src/tools/workspace';
 import { createWorker } from '../src/worker/create-worker';
 import { installQuietRuntime } from '../test/helpers/runtime';
 import { planAndExecute } from '../workflows';
+import type { RunInput } from '../workflows/schemas';
+
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../workflows/timeouts';
 import type { RunOutcome } from './check';
 import { collectSpans, summarize } from './history';
@@ -50,6 +53,8 @@ export class ProjectEngine {
     modelBaseUrl: string;
     serverArgs: string[];
     serverDb: ServerDb;
+    /** The worker's tools (the mcp workload adds an MCP server); default: the built-ins. */
+    tools?: ToolBox;
   }): Promise<ProjectEngine> {
     installQuietRuntime();
     const tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-bench-project-'));
@@ -92,6 +97,7 @@ export class ProjectEngine {
       namespace: 'default',
       config,
       workflowBundle: { code },
+      ...(options.tools ? { tools: options.tools } : {}),
     });
     return new ProjectEngine(server, client, workerConnection, worker, worker.run(), tmp);
   }
@@ -148,6 +154,34 @@ export class ProjectEngine {
       cache.cacheReadTokens += r.report?.cache.cacheReadTokens ?? 0;
     }
     return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps), cache };
+  }
+
+  /** One run with its own input (the fake model's scenario set by the caller): wall time and answer. */
+  async runOne(workflowId: string, input: RunInput): Promise<{ wallMs: number; answer: string }> {
+    const started = performance.now();
+    const handle = await this.client.workflow.start(planAndExecute, {
+      taskQueue: TASK_QUEUE,
+      workflowId,
+      workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+      args: [
+        {
+          ...input,
+          options: {
+            plannerModel: `anthropic:${PROJECT_MODELS.planner}`,
+            executorModel: `anthropic:${PROJECT_MODELS.executor}`,
+            replannerModel: `anthropic:${PROJECT_MODELS.planner}`,
+            ...input.options,
+          },
+        },
+      ],
+    });
+    const result = await handle.result();
+    return { wallMs: performance.now() - started, answer: result.answer ?? `[${result.endReason}]` };
+  }
+
+  /** The history of a run (its first run in a continue-as-new chain). */
+  fetchHistory(workflowId: string) {
+    return this.client.workflow.getHandle(workflowId).fetchHistory();
   }
 
   /** RSS of the Temporal dev server process now and at its peak, from /proc (undefined where there is none). */

@@ -22,6 +22,7 @@ import {
   answerSignal,
   approveUpdate,
   editPlanSignal,
+  editPlanUpdate,
   getStateQuery,
 } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
@@ -230,4 +231,46 @@ it('refuses a hundred random malformed signals and updates with messages, and th
   expect(state.plan.version).toBe(1);
   await handle.executeUpdate(approveUpdate, { args: [{}] });
   expect((await handle.result()).answer).toBe('unharmed');
+});
+
+it('refuses a typo in a payload or an input, naming the closest known key, and applies nothing', async () => {
+  const handle = await h.start(
+    { goal: 'Typos', options: { requireApproval: true } },
+    {
+      rules: [
+        planRule([{ id: 'a', title: 'Step A' }]),
+        executorRule('a', { text: 'A done' }),
+        finishRule('ok'),
+      ],
+    },
+  );
+  await waitForState(handle, 'awaiting approval', (s) => s.status === 'awaiting_approval');
+  const refusal = await handle
+    .executeUpdate(editPlanUpdate, {
+      args: [{ ops: [{ op: 'update', id: 'a', instructions: 'new' }], reasn: 'typo' } as never],
+    })
+    .then(
+      () => 'accepted',
+      (err: unknown) => (err instanceof WorkflowUpdateFailedError ? err.cause?.message : String(err)),
+    );
+  expect(refusal).toBe('invalid editPlan payload: reasn: unknown key; did you mean "reason"?');
+  await handle.signal(editPlanSignal, {
+    ops: [{ op: 'update', id: 'a', instructions: 'new' }],
+    reasn: 'typo',
+  } as never);
+  const state = await waitForState(handle, 'the signal refused', (s) =>
+    s.events.some((e) => e.kind === 'signal_rejected'),
+  );
+  expect(state.events.find((e) => e.kind === 'signal_rejected')?.message).toContain('did you mean "reason"?');
+  expect(state.plan.version).toBe(1);
+  await handle.executeUpdate(approveUpdate, { args: [{}] });
+  await handle.result();
+
+  const typo = await h.start({ goal: 'x', optoins: { maxSteps: 1 } } as never, {
+    rules: [finishRule('never')],
+  });
+  const failure = await typo
+    .result()
+    .catch((err: unknown) => String((err as Error & { cause?: Error }).cause?.message));
+  expect(failure).toContain('optoins: unknown key; did you mean "options"?');
 });

@@ -202,13 +202,18 @@ describe('extending a budget', () => {
 
     const noFlags = await runCli('src/cli/agent.ts', ['budget', withTokens.workflowId], cliEnv());
     expect(noFlags.code).toBe(2);
-    expect(noFlags.stderr).toContain('give at least one of addUsd, addTokens, addMinutes');
+    expect(noFlags.stderr).toContain('budget needs --add-usd N, --add-tokens N or --add-minutes N');
     const badStart = await runCli('src/cli/agent.ts', ['start', 'x', '--budget-usd', 'lots'], cliEnv());
     expect(badStart.code).toBe(2);
-    expect(badStart.stderr).toContain('--budget-usd must be a number, got "lots"');
-    const negative = await runCli('src/cli/agent.ts', ['start', 'x', '--budget-usd=-1'], cliEnv());
-    expect(negative.code).toBe(2);
-    expect(negative.stderr).toContain('options.budgetUsd');
+    expect(badStart.stderr).toContain(
+      '--budget-usd takes a plain decimal number (like 0.50 or 12), got "lots"',
+    );
+    const zero = await runCli('src/cli/agent.ts', ['start', 'x', '--budget-usd', '0'], cliEnv());
+    expect(zero.code).toBe(2);
+    expect(zero.stderr).toContain('--budget-usd: Too small: expected number to be >0');
+    const alone = await runCli('src/cli/agent.ts', ['start', 'x', '--on-budget-exhausted', 'end'], cliEnv());
+    expect(alone.code).toBe(2);
+    expect(alone.stderr).toContain('--on-budget-exhausted needs a budget');
 
     for (const handle of [withTokens, without]) {
       await handle.executeUpdate(rejectUpdate, { args: [{ reason: 'test over' }] });

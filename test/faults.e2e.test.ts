@@ -18,6 +18,7 @@ const BIG_OUTPUT_CHARS = 5 * 1024 * 1024;
 const bigOutputTool = defineTool({
   name: 'dump_logs',
   description: 'Returns a very large log.',
+  kind: 'read-only',
   input: z.object({}).strict(),
   run: () => Promise.resolve(`LOG-START\n${'x'.repeat(BIG_OUTPUT_CHARS - 18)}\nLOG-END`),
 });
@@ -331,7 +332,7 @@ describe('workspace confinement', () => {
     expect(result.answer).toBe('stayed inside');
     expect(existsSync(outside)).toBe(false);
     const afterTools = h.fake.requests.filter((r) => r.text.includes('Your step: a:'))[1];
-    expect(afterTools?.text).toContain('leaves the workspace');
+    expect(afterTools?.text).toContain('uses ".." and so may leave the workspace');
     expect(afterTools?.text).toContain('Absolute paths are not allowed');
     const state = await handle.query(getStateQuery);
     expect(state.events.filter((e) => e.kind === 'tool_error')).toHaveLength(2);

@@ -18,6 +18,7 @@ import {
   Workspace,
   workspaceDirName,
 } from '../src/tools';
+import { toolContext } from './helpers/tool-context';
 
 describe('workspace and file tools', () => {
   let root: string;
@@ -37,7 +38,7 @@ describe('workspace and file tools', () => {
     return builtInTools().call(
       name,
       input,
-      { workspace, idempotencyKey: 'k', idempotent: (work) => work(), signal: new AbortController().signal },
+      toolContext(workspace, 'k', (work) => work()),
       'c1',
     );
   };
@@ -57,7 +58,7 @@ describe('workspace and file tools', () => {
     const workspace = await Workspace.open(root, 'wf/1');
     symlinkSync(outside, path.join(workspace.root, 'link'));
     const cases: [string, unknown, string][] = [
-      ['read_file', { path: '../../etc/passwd' }, 'leaves the workspace'],
+      ['read_file', { path: '../../etc/passwd' }, 'may leave the workspace'],
       ['read_file', { path: '/etc/passwd' }, 'Absolute paths are not allowed'],
       ['read_file', { path: 'link/secret.txt' }, 'through a symlink'],
       ['write_file', { path: 'link/new.txt', content: 'x' }, 'through a symlink'],
@@ -78,12 +79,7 @@ describe('workspace and file tools', () => {
       builtInTools().call(
         'write_file',
         { path: 'out.txt', content },
-        {
-          workspace,
-          idempotencyKey: key,
-          idempotent: (work) => once(store, key, work),
-          signal: new AbortController().signal,
-        },
+        toolContext(workspace, key, (work) => once(store, key, work)),
         'c1',
       );
     expect((await write('wf/1/step-a/turn-1/call-0', 'first')).content).toBe('Wrote 5 bytes to out.txt');

@@ -5,6 +5,9 @@
 import type { ChatMessage, TokenUsage, ToolCall, ToolResult } from './chat';
 import type { Billed } from './cost';
 import type { PlannerOutput, ReplannerOutput, StepDraft } from './schemas';
+import type { ListToolsInput, ToolCatalogue } from './tool-catalogue';
+
+export type { ListToolsInput, ToolCatalogue } from './tool-catalogue';
 
 export interface Correction {
   /** What the model answered last time, as text. */
@@ -29,6 +32,11 @@ export interface PlannerInput {
   model: string;
   idempotencyKey: string;
   correction?: Correction;
+  /**
+   * The run's tools by name (its pinned catalogue); the worker adds their one-line descriptions to the
+   * prompt. Unset for runs started before the catalogue existed.
+   */
+  tools?: string[];
 }
 
 export interface StepBrief {
@@ -50,6 +58,11 @@ export interface ExecutorInput {
   turn: number;
   maxTurns: number;
   idempotencyKey: string;
+  /**
+   * The tools to offer, by name (the run's catalogue, less what its policy denies); the worker offers their
+   * schemas. Unset (runs started before the catalogue existed): every tool the worker has.
+   */
+  tools?: string[];
 }
 
 export interface ExecutorOutput extends Billed {
@@ -61,7 +74,12 @@ export interface ToolInput {
   call: ToolCall;
   stepId: string;
   idempotencyKey: string;
+  /** What the run pinned for this tool: the worker refuses the call if its tool is different now. */
+  pinned?: { schemaHash: string };
 }
+
+/** A tool call's result; `failStep` when the step cannot go on and goes to the re-planner with the reason. */
+export type ToolCallOutput = ToolResult & { failStep?: string };
 
 /** A finished step as the re-planner sees it: one line, whatever the length of its result. */
 export interface FinishedStepSummary {
@@ -98,6 +116,8 @@ export interface ReplannerInput {
   model: string;
   idempotencyKey: string;
   correction?: Correction;
+  /** The run's tools by name, as for the planner. */
+  tools?: string[];
 }
 
 /**
@@ -113,7 +133,12 @@ export interface Timed {
 export interface Activities {
   planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed>;
   executor(input: ExecutorInput): Promise<ExecutorOutput & Timed>;
-  tool(input: ToolInput): Promise<ToolResult & Timed>;
+  tool(input: ToolInput): Promise<ToolCallOutput & Timed>;
+  /**
+   * The tools this run may use (its allow-list applied), each with its policy for the run and a hash of its
+   * schema: called once at the start of a run, which keeps the answer for its whole life.
+   */
+  listTools(input: ListToolsInput): Promise<ToolCatalogue & Timed>;
   replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed>;
   /**
    * Does nothing, as a regular activity: awaiting it closes the workflow task, which records the results

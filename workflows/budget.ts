@@ -62,7 +62,8 @@ export class Budget {
    */
   async admit(lane: string, isModelCall: boolean): Promise<Ticket | undefined> {
     for (;;) {
-      await this.core.checkpoint();
+      const paused = this.core.checkpoint();
+      if (paused) await paused;
       const budget = this.core.state.budget;
       if (!budget) return undefined;
       const next = isModelCall ? this.estimate(lane) : { usd: 0, tokens: 0 };
@@ -105,6 +106,11 @@ export class Budget {
     this.inFlight -= 1;
     this.reservedUsd -= ticket.usd;
     this.reservedTokens -= ticket.tokens;
+  }
+
+  /** Whether the run has a budget (a run without one never waits here). */
+  get active(): boolean {
+    return this.core.state.budget !== undefined;
   }
 
   /** Calls admitted and not yet returned. */

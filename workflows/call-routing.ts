@@ -42,12 +42,11 @@ export class CallRouter {
     return last !== undefined && last <= LOCAL_CALL_LIMIT_MS;
   }
 
-  /** Before a local call: close the workflow task first if local work has gone on long enough. */
-  async yieldIfDue(): Promise<void> {
-    if (this.localSinceYield < YIELD_AFTER_LOCAL_MS && this.localCallsSinceYield < YIELD_AFTER_LOCAL_CALLS) {
-      return;
-    }
-    await this.settle();
+  /** Before a local call: whether to close the workflow task first (local work has gone on long enough). */
+  yieldDue(): boolean {
+    return (
+      this.localSinceYield >= YIELD_AFTER_LOCAL_MS || this.localCallsSinceYield >= YIELD_AFTER_LOCAL_CALLS
+    );
   }
 
   /**

@@ -70,11 +70,14 @@ export class Calls {
     name: keyof Activities,
     lane: string,
     call: (activities: Proxy) => Promise<T>,
+    /** false: always a regular activity (a tool that reports progress or may take long). */
+    { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
   ): Promise<T> {
     const kind: Kind = name === 'tool' ? 'tool' : 'model';
-    const ticket = await this.budget.admit(lane, kind === 'model');
+    // No await at all for a run without a budget: every call passes here.
+    const ticket = this.budget.active ? await this.budget.admit(lane, kind === 'model') : undefined;
     try {
-      const result = await this.route(name, kind, lane, call);
+      const result = await this.route(name, kind, lane, call, mayRunLocally);
       this.budget.settle(ticket, result);
       return result;
     } catch (err) {
@@ -88,9 +91,12 @@ export class Calls {
     kind: Kind,
     lane: string,
     call: (activities: Proxy) => Promise<T>,
+    mayRunLocally: boolean,
   ): Promise<T> {
-    if (!this.router.local(lane)) return this.observed(lane, false, await call(REMOTE[kind]));
-    await this.router.yieldIfDue();
+    if (!mayRunLocally || !this.router.local(lane)) {
+      return this.observed(lane, false, await call(REMOTE[kind]));
+    }
+    if (this.router.yieldDue()) await this.router.settle();
     try {
       return this.observed(lane, true, await call(LOCAL[kind]));
     } catch (err) {
@@ -133,7 +139,8 @@ export class Calls {
     call: (activities: Proxy) => Promise<T>,
   ): Promise<T> {
     for (;;) {
-      await this.core.checkpoint();
+      const gate = this.core.checkpoint();
+      if (gate) await gate;
       try {
         return await this.invoke(name, name, call);
       } catch (err) {

@@ -30,9 +30,9 @@ import {
   UsageCostFields,
 } from './cost-schemas';
 import type { RunOptions } from './schemas';
-import type { BudgetState } from './budget-state';
 import { statusTimes } from './status-time';
 import { StepDraftSchema } from './step-schema';
+import { ToolCatalogueSchema } from './tool-catalogue';
 
 const PlanStepSchema = StepDraftSchema.extend({
   status: z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'removed']),
@@ -108,6 +108,8 @@ export const ContinuationSchema = z
     continuedAsNew: z.number().int().min(1),
     /** Steps that finished but no re-plan has seen yet: the continuation re-plans them first. */
     unseen: z.array(z.string()).default([]),
+    /** The tools the run pinned at its start: a continuation keeps them (never lists again). */
+    tools: ToolCatalogueSchema.optional(),
   })
   .strict();
 export type Continuation = z.output<typeof ContinuationSchema>;
@@ -133,9 +135,10 @@ export function restoreState(core: RunCore, carried: Continuation): void {
   state.startedAt = carried.startedAt;
   state.continuedAsNew = carried.continuedAsNew;
   if (carried.spend) state.spend = carried.spend;
-  if (carried.budget) state.budget = { ...(carried.budget as BudgetState), waiting: undefined };
+  if (carried.budget) state.budget = { ...carried.budget, waiting: undefined };
   if (carried.statusSince) state.statusSince = carried.statusSince;
   if (carried.statusMs) state.statusMs = carried.statusMs;
+  if (carried.tools) state.tools = carried.tools;
   core.setPlan(carried.plan);
 }
 
@@ -171,6 +174,7 @@ export async function continueRun(core: RunCore, questionCount: number, unseen: 
     // The time in the current status so far is added up to now; the next run counts on from here.
     statusSince: now(),
     statusMs: statusTimes(state, Date.now()),
+    ...(state.tools ? { tools: state.tools } : {}),
   });
   return continueAsNew({
     goal: input.goal,

@@ -57,6 +57,15 @@ const Limits = z
   })
   .strict();
 
+const BudgetWaitSchema = z
+  .object({
+    since: z.string(),
+    kind: z.enum(['usd', 'tokens', 'minutes']),
+    message: z.string(),
+    spent: z.object({ usd: z.number(), unpricedCalls: Count, tokens: Count, minutes: z.number() }).strict(),
+  })
+  .strict();
+
 export const BudgetStateSchema = z
   .object({
     limits: Limits,
@@ -72,12 +81,26 @@ export const BudgetStateSchema = z
         .strict(),
     ),
     // Never carried while set (a run continues as new only when nothing waits), but parsed if it is.
-    waiting: z.unknown().optional(),
+    waiting: BudgetWaitSchema.optional(),
     stops: Count,
   })
   .strict();
 
-export const StatusMsSchema = z.record(z.string(), z.number().min(0));
+export const RunStatusSchema = z.enum([
+  'planning',
+  'awaiting_approval',
+  'executing',
+  'replanning',
+  'paused',
+  'awaiting_budget',
+  'waiting_for_human',
+  'completed',
+  'failed',
+  'cancelled',
+]);
+
+/** Milliseconds spent in each status so far. */
+export const StatusMsSchema = z.partialRecord(RunStatusSchema, z.number().min(0));
 
 /** The cost fields a usage entry gained; each optional. */
 export const UsageCostFields = {

@@ -27,6 +27,16 @@ export function renderDetails(state: RunState): string {
     lines.push('', `**Waiting for a bigger budget:** ${state.budget.waiting.message}`);
   }
   for (const q of state.questions) lines.push('', `**Question (${q.id}, step ${q.stepId}):** ${q.question}`);
+  for (const c of state.pendingCalls) {
+    lines.push(
+      '',
+      `**Call waiting for approval (${c.id}, step ${c.stepId}):** \`${c.tool}\` ${c.kind}`,
+      '```json',
+      c.arguments.slice(0, 1_000),
+      '```',
+      `Approve with the \`approveCall\` signal or update, \`{"callId": "${c.id}"}\`; deny with \`denyCall\`, \`{"callId": "${c.id}", "reason": "..."}\`.`,
+    );
+  }
   const hidden = Math.max(0, finished.length - MAX_FINISHED_SHOWN);
   if (hidden > 0) lines.push('', `_${hidden} earlier finished steps not shown_`);
   const pinned = new Set(state.pinnedStepIds);

@@ -62,8 +62,9 @@ export function registerHandlers(core: RunCore, controls: Controls, budget?: Bud
   }
 }
 
-function control<S extends z.ZodType>(
-  controls: Controls,
+/** Wire one control: an Update with a validator and a Signal, both parsing the payload and checking the rules. */
+export function control<S extends z.ZodType>(
+  controls: Pick<Controls, 'recordRejectedSignal'>,
   update: UpdateDefinition<m.ControlAck, [z.input<S>]>,
   signal: SignalDefinition<[z.input<S>]>,
   schema: S,
@@ -71,7 +72,12 @@ function control<S extends z.ZodType>(
 ): void {
   const parse = (raw: unknown): z.output<S> => {
     const parsed = schema.safeParse(raw ?? {});
-    if (!parsed.success) throw new Error(`invalid ${update.name} payload: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // Names an unknown key with the closest known one: a typo like "reasn" is refused, never dropped.
+      const problems = describeZodError(parsed.error, { schema, input: raw ?? {} });
+      throw new Error(`invalid ${update.name} payload: ${problems}`);
+    }
+
     return parsed.data;
   };
   setHandler(

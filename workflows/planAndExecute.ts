@@ -19,7 +19,8 @@ export async function planAndExecute(rawInput: unknown): Promise<RunResult> {
   const parsed = RunInputSchema.safeParse(rawInput);
   if (!parsed.success) {
     throw ApplicationFailure.create({
-      message: `Invalid workflow input: ${describeZodError(parsed.error)}`,
+      message: `Invalid workflow input: ${describeZodError(parsed.error, { schema: RunInputSchema, input: rawInput })}`,
+
       type: 'InvalidInput',
       nonRetryable: true,
     });

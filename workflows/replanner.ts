@@ -10,6 +10,7 @@ import { describeRevision, findPlanProblems, replaceRemaining, replanIdSets, toD
 import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
 import type { ReplannerOutput, StepDraft } from './schemas';
+import { ToolGate } from './tool-gate';
 
 /** Finished steps shown to the re-planner by their one-line summary; older ones are only counted. */
 export const REPLAN_FINISHED_SHOWN = 40;
@@ -112,6 +113,7 @@ export class Replanner {
       }
     }
     const olderFinished = Math.max(0, finished.length - REPLAN_FINISHED_SHOWN);
+    const tools = ToolGate.of(core)?.offered();
     return {
       goal: core.input.goal,
       ...(core.input.context !== undefined ? { context: core.input.context } : {}),
@@ -125,6 +127,7 @@ export class Replanner {
       pinned: this.pinnedLeft().map((d) => d.id),
       advice: core.state.advice.slice(-ADVICE_SHOWN).map((a) => a.note),
       model: core.input.options.replannerModel,
+      ...(tools ? { tools } : {}),
     };
   }
 }

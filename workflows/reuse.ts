@@ -13,7 +13,7 @@ export interface StepInputs {
   title: string;
   instructions: string;
   dependencies: { id: string; result: string }[];
-  /** The step's tool allow-list, when it has one. */
+  /** The tools the executor is offered for the step, when the run has a tool catalogue. */
   tools?: readonly string[];
 }
 
@@ -25,13 +25,13 @@ export function reuseFinished(
   core: RunCore,
   step: PlanStep,
   dependencies: { id: string; result: string }[],
+  tools: readonly string[] | undefined,
 ): boolean {
-  const tools = (step as { tools?: unknown }).tools;
   const inputHash = fingerprint({
     title: step.title,
     instructions: step.instructions,
     dependencies: dependencies.map((d) => ({ id: d.id, result: d.result })),
-    ...(Array.isArray(tools) ? { tools: tools.filter((t): t is string => typeof t === 'string') } : {}),
+    ...(tools ? { tools: [...tools].sort() } : {}),
   });
   step.inputHash = inputHash;
   let sameTitle: PlanStep | undefined;

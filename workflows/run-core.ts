@@ -11,6 +11,7 @@ import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStat
 import { ENDED_STATUSES, initialState } from './state';
 import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
 import { buildReport } from './plan-report';
+import { SearchAttributeKeeper } from './search';
 import { recordModelCall, type CallInfo } from './spend';
 import { changeStatus } from './status-time';
 
@@ -27,6 +28,7 @@ export class RunCore {
   private phase: Phase = 'planning';
   private readonly index = new Map<string, PlanStep>();
   private detailsDirty = false;
+  private readonly searchAttributes = new SearchAttributeKeeper();
 
   constructor(readonly input: ResolvedRunInput) {
     this.state = initialState(input, now());
@@ -85,7 +87,7 @@ export class RunCore {
         ? 'paused'
         : this.state.budget?.waiting
           ? 'awaiting_budget'
-          : this.state.pendingQuestion
+          : this.state.pendingQuestion || this.state.pendingCalls.length > 0
             ? 'waiting_for_human'
             : this.phase,
       now(),
@@ -99,12 +101,13 @@ export class RunCore {
 
   /**
    * Where pause takes effect: before each model or tool call. The call in flight finishes first. After a
-   * person's cancel nothing new starts either (the cancellation itself ends the wait).
+   * person's cancel nothing new starts either (the cancellation itself ends the wait). Returns nothing when
+   * the way is open: callers `await` only a real wait, because every promise made in workflow code costs
+   * (the SDK records a stack trace for each, for its stack-trace query).
    */
-  async checkpoint(): Promise<void> {
-    if (this.state.paused || this.state.cancelling) {
-      await condition(() => !this.state.paused && !this.state.cancelling);
-    }
+  checkpoint(): Promise<void> | undefined {
+    if (!this.state.paused && !this.state.cancelling) return undefined;
+    return condition(() => !this.state.paused && !this.state.cancelling);
   }
 
   // ---- bookkeeping ---------------------------------------------------------------------------------
@@ -141,6 +144,7 @@ export class RunCore {
     void Promise.resolve().then(() => {
       this.detailsDirty = false;
       setCurrentDetails(renderDetails(this.state));
+      this.searchAttributes.update(this.state);
     });
   }
 
@@ -177,6 +181,7 @@ export class RunCore {
     state.endMessage = message;
     state.pendingQuestion = undefined;
     state.questions = [];
+    state.pendingCalls = [];
     // Steps still marked running (their calls were cut off); the scheduler may have let go of them already.
     for (const { id } of state.plan.steps.filter((s) => s.status === 'running')) {
       this.patchStep(id, {

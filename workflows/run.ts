@@ -12,6 +12,8 @@ import {
   isCancellation,
 } from '@temporalio/workflow';
 import { BudgetStop } from './budget';
+import { CallApprovals } from './call-approvals';
+import { registerCallApprovalHandlers } from './call-approval-handlers';
 import { Calls, describeFailure } from './calls';
 import { restoreState } from './continuation';
 import { Controls } from './controls';
@@ -23,6 +25,7 @@ import { now, RunCore } from './run-core';
 import { Scheduler } from './scheduler';
 import type { PlannerOutput, ResolvedRunInput } from './schemas';
 import type { RunResult } from './state';
+import { ToolGate } from './tool-gate';
 
 export class PlanAndExecuteRun {
   readonly core: RunCore;
@@ -30,6 +33,7 @@ export class PlanAndExecuteRun {
   private readonly questions: Questions;
   private readonly controls: Controls;
   private readonly scheduler: Scheduler;
+  private readonly tools: ToolGate;
 
   constructor(private readonly input: ResolvedRunInput) {
     this.core = new RunCore(input);
@@ -46,8 +50,11 @@ export class PlanAndExecuteRun {
       carried,
     );
     this.controls.onChange = () => this.scheduler.wake();
+    const approvals = new CallApprovals(this.core);
+    this.tools = new ToolGate(this.core, this.calls, approvals);
     // Before the first await, so no early signal or update is lost.
     registerHandlers(this.core, this.controls, this.calls.budget);
+    registerCallApprovalHandlers(this.controls, approvals);
   }
 
   async execute(): Promise<RunResult> {
@@ -91,6 +98,7 @@ export class PlanAndExecuteRun {
 
   private async main(): Promise<RunResult> {
     const { core } = this;
+    await this.tools.pin();
     if (this.input.continuation) {
       core.setPhase('executing');
       core.event(
@@ -123,6 +131,7 @@ export class PlanAndExecuteRun {
             model: options.plannerModel,
             idempotencyKey: `${core.keyPrefix}/plan/${attempt}`,
             ...(correction ? { correction } : {}),
+            ...(core.state.tools ? { tools: this.tools.offered() } : {}),
           },
         ]),
       (plan) => findPlanProblems(plan.steps, new Set(), new Set()),

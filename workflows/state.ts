@@ -4,6 +4,7 @@ import { initialBudget, type BudgetState } from './budget-state';
 import { emptySpend, type CallTotals, type RunSpend } from './cost';
 import type { PlanReport } from './plan-report';
 import type { ResolvedRunInput, RunOptions, StepDraft } from './schemas';
+import type { ToolCatalogue } from './tool-catalogue';
 
 export type { TokenUsage } from './chat';
 
@@ -91,6 +92,20 @@ export interface PendingQuestion {
   askedAt: string;
 }
 
+/** A tool call waiting for a person's approval (its tool's policy is "ask"). */
+export interface PendingCall {
+  /** `<step>.<turn>.<call>`: unique in the run, what approve-call and deny-call name. */
+  id: string;
+  stepId: string;
+  tool: string;
+  /** The call's arguments as JSON (cut at 2,000 characters). */
+  arguments: string;
+  kind: string;
+  /** Why it waits: where its "ask" policy came from. */
+  reason: string;
+  askedAt: string;
+}
+
 export interface AdviceNote {
   at: string;
   note: string;
@@ -120,6 +135,10 @@ export interface RunState {
   pendingQuestion?: PendingQuestion;
   /** Every question waiting for an answer, oldest first (parallel steps may ask at once). */
   questions: PendingQuestion[];
+  /** Tool calls waiting for a person's approval, oldest first. */
+  pendingCalls: PendingCall[];
+  /** The tools this run may use, listed and pinned at its start (unset for runs started before that). */
+  tools?: ToolCatalogue;
   /** Notes from people; the executor and re-planner see them from then on. */
   advice: AdviceNote[];
   /** Steps a person added or changed: the re-planner may not drop or rewrite them. */
@@ -174,6 +193,7 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     runningStepIds: [],
     paused: false,
     questions: [],
+    pendingCalls: [],
     advice: [],
     pinnedStepIds: [],
     humanRemovedStepIds: [],

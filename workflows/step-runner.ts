@@ -11,6 +11,7 @@ import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
 import { reuseFinished } from './reuse';
 import type { PlanStep } from './state';
+import { ToolGate } from './tool-gate';
 import { compactTranscript } from './transcript';
 
 export async function runStep(
@@ -24,9 +25,12 @@ export async function runStep(
     const dep = core.step(id);
     return { id, title: dep?.title ?? id, result: dep?.result ?? '' };
   });
-  if (reuseFinished(core, step, dependencies)) return 'done';
   const brief = { id: step.id, title: step.title, instructions: step.instructions };
   const transcript: ChatMessage[] = [];
+  // Runs with a pinned tool catalogue offer and call tools through the gate; older runs as they always did.
+  const gate = ToolGate.of(core);
+  const offered = gate?.offered();
+  if (reuseFinished(core, step, dependencies, offered)) return 'done';
   for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
     const output = await calls.model('executor', (activities) =>
       activities.executor.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
@@ -40,6 +44,7 @@ export async function runStep(
           turn,
           maxTurns: options.maxTurnsPerStep,
           idempotencyKey: `${core.keyPrefix}/step-${step.id}/turn-${turn}`,
+          ...(offered ? { tools: offered } : {}),
         },
       ]),
     );
@@ -54,23 +59,33 @@ export async function runStep(
     transcript.push({ role: 'assistant', text: output.text, toolCalls: output.toolCalls });
     const results: ToolResult[] = [];
     for (const [index, call] of output.toolCalls.entries()) {
-      await core.checkpoint();
+      const paused = core.checkpoint();
+      if (paused) await paused;
+
       if (call.name === ASK_HUMAN_TOOL) {
         results.push(await questions.ask(step.id, call));
         continue;
       }
       const idempotencyKey = `${core.keyPrefix}/step-${step.id}/turn-${turn}/call-${index}`;
+      if (gate) {
+        const outcome = await gate.call(`${step.id}.${turn}.${index}`, step.id, call, idempotencyKey);
+        results.push(outcome.result);
+        logToolResult(core, step.id, call.name, outcome.result);
+        if (outcome.failStep) {
+          const message = truncate(outcome.failStep);
+          core.patchStep(step.id, { status: 'failed', result: message, endedAt: now() });
+          core.event('step_failed', `Step ${step.id} failed: ${truncate(message, 300)}`, step.id);
+          return 'failed';
+        }
+        continue;
+      }
       const result = await calls.invoke('tool', `tool:${call.name}`, (activities) =>
         activities.tool.executeWithOptions({ summary: `${call.name} for ${step.id}` }, [
           { call, stepId: step.id, idempotencyKey },
         ]),
       );
       results.push({ toolCallId: result.toolCallId, content: result.content, isError: result.isError });
-      core.event(
-        result.isError ? 'tool_error' : 'tool_call',
-        `${call.name} ${result.isError ? 'refused' : 'ran'}: ${truncate(result.content, 200)}`,
-        step.id,
-      );
+      logToolResult(core, step.id, call.name, result);
     }
     transcript.push({ role: 'tool', results });
   }
@@ -78,4 +93,12 @@ export async function runStep(
   core.patchStep(step.id, { status: 'failed', result: message, endedAt: now() });
   core.event('step_failed', `Step ${step.id} failed: ${message}`, step.id);
   return 'failed';
+}
+
+function logToolResult(core: RunCore, stepId: string, name: string, result: ToolResult): void {
+  core.event(
+    result.isError ? 'tool_error' : 'tool_call',
+    `${name} ${result.isError ? 'refused' : 'ran'}: ${truncate(result.content, 200)}`,
+    stepId,
+  );
 }

@@ -40,6 +40,15 @@ export const toolCallOptions: ActivityOptions = {
   },
 };
 
+/** Listing a run's tools may start MCP servers (a server fetched by npx can take a minute). */
+export const listToolsOptions: ActivityOptions = {
+  startToCloseTimeout: '3 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
+};
+
+/** A tool call's start-to-close timeout is the tool's own timeout plus this, so the tool's fires first. */
+export const TOOL_CALL_TIMEOUT_MARGIN_SECONDS = 30;
+
 /**
  * The fast path: a call runs first as a local activity (in the worker that runs the workflow, with no
  * round trip to the server), once. If that attempt fails in a way a retry may fix, the call continues as a

@@ -37,6 +37,10 @@ export const EnvSchema = z.object({
   WORKSPACE_ROOT: z.preprocess((v) => v || undefined, z.string().default('.workspace')),
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_TOKENS: positiveInt(4_096),
+  /** Tool modules, paths separated by ":" (see src/tools/config.ts). */
+  TOOL_MODULES: optionalText,
+  MCP_CONFIG: optionalText,
+  TOOLS_CONFIG: optionalText,
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_UI_PORT: z.preprocess(
     (v) => (v === undefined || v === '' ? undefined : Number(v)),
@@ -53,6 +57,8 @@ export interface AppConfig {
   uiUrl?: string;
   /** Prices for models the built-in table lacks or has wrong (MODEL_PRICES_FILE, MODEL_PRICES). */
   prices?: PriceOverrides;
+  /** Where the worker's tools come from besides the built-ins (flags add to these). */
+  tools?: { modules: string[]; mcpConfigFile?: string; toolsConfigFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -87,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     taskQueue: e.TASK_QUEUE,
     workspaceRoot: e.WORKSPACE_ROOT,
     maxOutputTokens: e.MODEL_MAX_TOKENS,
+    tools: {
+      modules: (e.TOOL_MODULES ?? '').split(':').filter((m) => m.trim() !== ''),
+      ...(e.MCP_CONFIG ? { mcpConfigFile: e.MCP_CONFIG } : {}),
+      ...(e.TOOLS_CONFIG ? { toolsConfigFile: e.TOOLS_CONFIG } : {}),
+    },
     ...(e.TEMPORAL_UI_URL
       ? { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }
       : e.TEMPORAL_UI_PORT

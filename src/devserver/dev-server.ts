@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { devServerSearchAttributeArgs } from '../../workflows/search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -31,6 +32,8 @@ export interface DevServer {
 export const DEV_SERVER_DYNAMIC_CONFIG = [
   '--dynamic-config-value',
   'system.enableActivityEagerExecution=true',
+  // The project's search attributes, so runs are filterable by status, steps, cost and models.
+  ...devServerSearchAttributeArgs(),
 ];
 
 /** Start `temporal server start-dev` and wait until its gRPC port accepts connections. */

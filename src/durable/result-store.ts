@@ -6,30 +6,37 @@
  * them. Workers that take over each other's runs must share this folder (as they share the workspaces).
  */
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { ConfinedDir } from '../tools/confined';
 import { workspaceDirName } from '../tools/workspace';
 
-/** Folders made already by this process: a call need not ask the file system again. */
-const madeDirs = new Set<string>();
+/** Confined roots opened already by this process: a call need not ask the file system again. */
+const roots = new Map<string, Promise<ConfinedDir>>();
 
 export class ResultStore {
-  private constructor(private readonly dir: string) {}
+  private constructor(
+    private readonly root: ConfinedDir,
+    /** The run's folder, relative to the root. */
+    private readonly dir: string,
+  ) {}
 
-  /** The store of one run (workflow id) in `<root>/<folder>/`. */
+  /**
+   * The store of one run (workflow id) in `<root>/<folder>/`. Its files are read and written through the
+   * same resolver as the workspaces (no symlink, no hard-linked file on the way).
+   */
   static async open(root: string, folder: string, workflowId: string): Promise<ResultStore> {
-    const dir = path.join(root, folder, workspaceDirName(workflowId));
-    if (!madeDirs.has(dir)) {
-      await mkdir(dir, { recursive: true });
-      madeDirs.add(dir);
+    let confined = roots.get(root);
+    if (!confined) {
+      confined = ConfinedDir.at(root);
+      roots.set(root, confined);
+      confined.catch(() => roots.delete(root));
     }
-    return new ResultStore(dir);
+    return new ResultStore(await confined, `${folder}/${workspaceDirName(workflowId)}`);
   }
 
   async get<T>(key: string, fingerprint = ''): Promise<T | undefined> {
     let raw: string;
     try {
-      raw = await readFile(this.file(key), 'utf8');
+      raw = await this.root.readFile(this.file(key), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -39,22 +46,12 @@ export class ResultStore {
   }
 
   async put(key: string, result: unknown, fingerprint = ''): Promise<void> {
-    const file = this.file(key);
-    const temp = `${file}.${process.pid}.tmp`;
-    const body = JSON.stringify({ key, fingerprint, result });
-    try {
-      await writeFile(temp, body);
-    } catch (err) {
-      // The folder was removed while this worker ran (a clean-up): make it again.
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(temp, body);
-    }
-    await rename(temp, file); // atomic: a crash leaves either no result or the whole one
+    // Atomic: a crash leaves either no result or the whole one. Folders removed meanwhile are made again.
+    await this.root.writeFileAtomic(this.file(key), JSON.stringify({ key, fingerprint, result }));
   }
 
   private file(key: string): string {
-    return path.join(this.dir, `${sha256(key).slice(0, 40)}.json`);
+    return `${this.dir}/${sha256(key).slice(0, 40)}.json`;
   }
 }
 

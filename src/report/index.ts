@@ -9,6 +9,7 @@ import type { CallTotals } from '../../workflows/cost';
 import { buildReport, type PlanReport } from '../../workflows/plan-report';
 import type { RunState, UsageEntry } from '../../workflows/state';
 import { runTotals } from '../../workflows/usage';
+import { safeText } from '../cli/terminal-safe';
 
 export { buildReport, type PlanReport } from '../../workflows/plan-report';
 export { formatUsd } from '../../workflows/cost';
@@ -50,7 +51,7 @@ export function formatReport(report: PlanReport): string {
   lines.push(
     `cost:        ${formatUsd(total)} for ${total.calls} model calls · ${total.inputTokens} in / ${total.outputTokens} out tokens · ${percent(cache.readShare)} of input from the prompt cache (${cache.cacheReadTokens} read, ${cache.cacheWriteTokens} written)`,
     'by role:',
-    ...report.byRole.map((r) => `  ${r.role.padEnd(9)} ${r.model.padEnd(34)} ${totalsLine(r)}`),
+    ...report.byRole.map((r) => `  ${r.role.padEnd(9)} ${safeText(r.model).padEnd(34)} ${totalsLine(r)}`),
     'by step:',
     ...report.bySteps.map((s) => {
       const time = s.ms === null ? '      –' : seconds(s.ms).padStart(7);
@@ -97,7 +98,7 @@ export function formatUsageLines(usage: UsageEntry[]): string[] {
     'usage:',
     ...usage.map((u) => {
       const cached = u.cacheReadTokens ? ` (${u.cacheReadTokens} cached)` : '';
-      return `  ${u.role.padEnd(9)} ${u.model.padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in${cached} / ${u.outputTokens} out  ${formatUsd({ costUsd: u.costUsd ?? null, unpricedCalls: u.unpricedCalls ?? (u.costUsd === undefined ? u.calls : 0) })}`;
+      return `  ${u.role.padEnd(9)} ${safeText(u.model).padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in${cached} / ${u.outputTokens} out  ${formatUsd({ costUsd: u.costUsd ?? null, unpricedCalls: u.unpricedCalls ?? (u.costUsd === undefined ? u.calls : 0) })}`;
     }),
     `cost:     ${formatUsd(total)}${total.cacheReadTokens > 0 ? ` · ${percent(total.cacheReadTokens / Math.max(1, total.inputTokens))} of input tokens from the prompt cache` : ''}`,
   ];
@@ -111,7 +112,7 @@ export function formatBudgetLines(state: RunState): string[] {
     `budget:   ${describeLimits(budget.limits)}${budget.extensions.length > 0 ? ` (extended ${budget.extensions.length} times)` : ''}`,
   ];
   if (budget.waiting) {
-    lines.push(`          waiting: ${budget.waiting.message}`);
+    lines.push(`          waiting: ${safeText(budget.waiting.message)}`);
     lines.push(
       '          extend with `npm run agent -- budget <id> --add-usd N` (or --add-tokens, --add-minutes), or cancel',
     );
@@ -141,7 +142,8 @@ function times(n: number): string {
   return n === 1 ? 'once' : `${n} times`;
 }
 
+/** Model and people's text, on one line, made safe for the terminal (see src/cli/terminal-safe.ts). */
 function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  const flat = safeText(text).replace(/\s+/g, ' ').trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }

@@ -4,7 +4,7 @@ import { createActivities } from '../../activities';
 import type { AppConfig } from '../config';
 import { ModelClients } from '../llm';
 import { PriceTable } from '../llm/prices';
-import { builtInTools, type ToolRegistry } from '../tools';
+import { loadToolSetup, ToolBox, ToolRegistry } from '../tools';
 import { cachedWorkflowBundle } from './bundle';
 import { SecretRedactor } from '../security/redact';
 import { RedactingInterceptor } from '../security/redacting-interceptor';
@@ -13,7 +13,12 @@ export interface CreateWorkerOptions {
   connection: NativeConnection;
   namespace: string;
   config: AppConfig;
-  tools?: ToolRegistry;
+  /**
+   * The tools to offer. A registry is offered as it is (with no MCP servers); without either, the tools the
+   * config names (modules, MCP config, tools config) besides the built-ins. Whoever builds a ToolBox closes
+   * it; one built here from the config lives as long as the process (its stdio servers end with it).
+   */
+  tools?: ToolRegistry | ToolBox;
   /** A pre-built workflow bundle; otherwise the cached one (built on first use) is used. */
   workflowBundle?: WorkerOptions['workflowBundle'];
   identity?: string;
@@ -35,9 +40,15 @@ export const WORKER_TUNING = {
 
 /** The worker that runs planAndExecute and its activities. Model keys come from `config`, never from input. */
 export async function createWorker(options: CreateWorkerOptions): Promise<Worker> {
+  const tools =
+    options.tools instanceof ToolBox
+      ? options.tools
+      : options.tools instanceof ToolRegistry
+        ? new ToolBox(options.tools)
+        : toolBoxFromConfig(options.config);
   const activities = createActivities({
     models: new ModelClients(options.config.providers),
-    tools: options.tools ?? builtInTools(),
+    tools,
     workspaceRoot: path.resolve(options.config.workspaceRoot),
     maxOutputTokens: options.config.maxOutputTokens,
     prices: new PriceTable(options.config.prices),
@@ -64,4 +75,10 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
       ],
     },
   });
+}
+
+/** The tools the config names; every problem in a file names the file and the entry. */
+export function toolBoxFromConfig(config: AppConfig, log: (line: string) => void = console.warn): ToolBox {
+  if (!config.tools) return ToolBox.builtIn();
+  return ToolBox.fromSetup(loadToolSetup(config.tools), log);
 }

@@ -226,13 +226,17 @@ const drills: Drill[] = [
   },
 ];
 
+/** From spawning a worker process to it polling (the workflow bundle comes from the cache). */
+const startupMs: number[] = [];
+
 function startWorker(): { child: ChildProcess; ready: Promise<number> } {
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/drills/drill-worker.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      PE_WORKFLOW_BUNDLE: process.env.PE_WORKFLOW_BUNDLE,
+
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
       TASK_QUEUE,
       WORKSPACE_ROOT: path.join(tmp, 'ws'),
@@ -243,7 +247,10 @@ function startWorker(): { child: ChildProcess; ready: Promise<number> } {
   });
   const ready = new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('drill worker ready')) resolve(Date.now());
+      if (chunk.toString().includes('drill worker ready')) {
+        startupMs.push(Date.now() - spawnedAt);
+        resolve(Date.now());
+      }
     });
     child.once('exit', (code) => reject(new Error(`drill worker exited with ${code}`)));
   });
@@ -291,6 +298,8 @@ afterAll(async () => {
       `|${'-'.repeat(58)}|-------|--------------------------|--------------------|-----------------|--------------------|--------|`,
       ...rows,
       `runs: ${figures.length}, kills: ${figures.reduce((n, f) => n + f.kills, 0)}, completed calls repeated: ${figures.reduce((n, f) => n + f.completedRepeated, 0)}`,
+      `worker start to polling (process spawned to ready, bundle from the cache): median ${(median(startupMs) / 1000).toFixed(2)} s, max ${(Math.max(...startupMs) / 1000).toFixed(2)} s over ${startupMs.length} starts`,
+
       '',
     ].join('\n'),
   );
@@ -407,3 +416,8 @@ describe.each(drills.map((d, i) => [d.name, d, i] as const))('%s', (_name, drill
     }
   });
 });
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}

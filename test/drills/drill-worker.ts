@@ -17,6 +17,7 @@ const drillLog = process.env.DRILL_LOG ?? '/dev/null';
 export const slowWriteTool = defineTool({
   name: 'slow_write',
   description: 'Write a file, slowly.',
+  kind: 'idempotent',
   input: z
     .object({ path: z.string(), content: z.string(), delayMs: z.number().int().min(0).max(60_000) })
     .strict(),

@@ -13,11 +13,13 @@ import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/devserver/dev-server';
 import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
 import type { Scenario } from '../../src/fake-model/scenario';
-import type { ToolRegistry } from '../../src/tools';
+import type { ToolBox, ToolRegistry } from '../../src/tools';
 import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
+import { initialSearchAttributes } from '../../workflows/search-attributes';
+
 import { installQuietRuntime } from './runtime';
 
 /** Stand-ins for keys (not real ones): tests look for them in history to prove keys never get there. */
@@ -41,12 +43,15 @@ export interface Harness {
 }
 
 export interface HarnessOptions {
-  tools?: ToolRegistry;
+  /** The worker's tools (a ToolBox brings MCP servers; the test closes it). Default: the built-ins. */
+  tools?: ToolRegistry | ToolBox;
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
   /** Model prices beside the built-in table (as MODEL_PRICES_FILE would give). */
   prices?: AppConfig['prices'];
+  /** Start runs without the project's search attributes, as a client whose server lacks them does. */
+  withoutSearchAttributes?: boolean;
 }
 
 let idCounter = 0;
@@ -109,6 +114,15 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
         args: [input],
         workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+        ...(options.withoutSearchAttributes
+          ? {}
+          : {
+              typedSearchAttributes: initialSearchAttributes([
+                input.options?.plannerModel ?? config.models.planner,
+                input.options?.executorModel ?? config.models.executor,
+                input.options?.replannerModel ?? config.models.replanner,
+              ]),
+            }),
       });
     },
     async restartWorker() {

@@ -21,6 +21,8 @@ const EFFECT_MS = 250;
 export const recordEffectTool = defineTool({
   name: EFFECT_TOOL,
   description: 'Record an effect: write a file with the given content.',
+  // Writes a whole file: the same call again leaves the same file.
+  kind: 'idempotent',
   input: z.object({ path: z.string().min(1), content: z.string() }).strict(),
   async run({ path: relative, content }, { workspace, idempotencyKey, idempotent, signal }) {
     const log = process.env.EFFECT_LOG ?? '/dev/null';

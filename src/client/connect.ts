@@ -1,5 +1,7 @@
+/** A connection to the Temporal server named by the standard TEMPORAL_* variables (and TOML profile). */
 import { Client, Connection } from '@temporalio/client';
 import { loadTemporalSettings, type TemporalSettings } from '../config/temporal';
+import { NoServerError } from './errors';
 
 export interface ConnectedClient {
   client: Client;
@@ -7,7 +9,7 @@ export interface ConnectedClient {
   close(): Promise<void>;
 }
 
-/** A client for the server named by the TEMPORAL_* variables. Fails fast with the address if none answers. */
+/** A client for the server the environment names. Fails fast (NoServerError) with the address if none answers. */
 export async function connectClient(
   settings: TemporalSettings = loadTemporalSettings(),
   connectTimeout = '5s',
@@ -18,9 +20,7 @@ export async function connectClient(
       typeof Connection.connect
     >[0]);
   } catch (err) {
-    throw new Error(
-      `No Temporal server answered at ${settings.address} (${(err as Error).message}). Start one with \`npm run server\`, or set TEMPORAL_ADDRESS.`,
-    );
+    throw new NoServerError(settings.address, (err as Error).message);
   }
   return {
     client: new Client({ connection, namespace: settings.namespace }),
