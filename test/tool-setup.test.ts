@@ -51,7 +51,7 @@ describe('config files', () => {
     const where = `mcpServers.x in ${path.join(dir, 'bad.json')}`;
     expect(refused({ mcpServers: { x: {} } })).toThrow(`${where}: needs "command"`);
     expect(refused({ mcpServers: { x: { command: 'a', argz: [] } } })).toThrow(
-      `${where}: (root): Unrecognized key: "argz"`,
+      `${where}: argz: unknown key; did you mean "args"?`,
     );
     expect(refused({ mcpServers: { x: { url: 'not a url' } } })).toThrow(`${where}: url: must be a URL`);
     expect(refused({ mcpServers: { x: { type: 'sse', url: 'http://h/sse' } } })).toThrow(
@@ -64,7 +64,7 @@ describe('config files', () => {
     expect(refused({ servers: {} })).toThrow('must be a JSON object with "mcpServers"');
     expect(refused('{ not json')).toThrow('is not valid JSON');
     expect(() => loadToolSetup({ toolsConfigFile: file('t.json', { builtins: { shell: {} } }) })).toThrow(
-      /Tools config .*t\.json: builtins: Unrecognized key: "shell"/,
+      /Tools config .*t\.json: builtins\.shell: unknown key \(known keys here: http_fetch, run_command\)/,
     );
   });
 

@@ -63,8 +63,14 @@ export function loadToolSetup(sources: ToolSources, env: NodeJS.ProcessEnv = pro
   };
   if (sources.toolsConfigFile) {
     const file = path.resolve(sources.toolsConfigFile);
-    const parsed = ToolsFileSchema.safeParse(readJsonFile(file, 'Tools config'));
-    if (!parsed.success) throw new McpConfigError(`Tools config ${file}: ${describeZodError(parsed.error)}`);
+    const raw = readJsonFile(file, 'Tools config');
+    const parsed = ToolsFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new McpConfigError(
+        `Tools config ${file}: ${describeZodError(parsed.error, { schema: ToolsFileSchema, input: raw })}`,
+      );
+    }
+
     const { modules, mcpServers, policy, builtins } = parsed.data;
     setup.modules.push(...modules.map((m) => path.resolve(path.dirname(file), m)));
     if (mcpServers !== undefined) setup.mcpServers.push(...parseMcpServers(mcpServers, file, env));

@@ -94,13 +94,22 @@ function parseEntry(name: string, entry: unknown, file: string, env: NodeJS.Proc
   const expanded = expandVariables(entry, where, env) as Record<string, unknown>;
   if ('command' in expanded) {
     const parsed = StdioEntrySchema.safeParse(expanded);
-    if (!parsed.success) throw new McpConfigError(`${where}: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      throw new McpConfigError(
+        `${where}: ${describeZodError(parsed.error, { schema: StdioEntrySchema, input: expanded })}`,
+      );
+    }
     const cwd = parsed.data.cwd && path.resolve(path.dirname(file), parsed.data.cwd);
     return { ...parsed.data, ...(cwd ? { cwd } : {}), transport: 'stdio', name, where };
   }
   if ('url' in expanded) {
     const parsed = HttpEntrySchema.safeParse(expanded);
-    if (!parsed.success) throw new McpConfigError(`${where}: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      throw new McpConfigError(
+        `${where}: ${describeZodError(parsed.error, { schema: HttpEntrySchema, input: expanded })}`,
+      );
+    }
+
     return { ...parsed.data, transport: 'http', name, where };
   }
   throw new McpConfigError(
