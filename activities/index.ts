@@ -5,6 +5,7 @@
  */
 import { Context } from '@temporalio/activity';
 import type { ModelClients } from '../src/llm';
+import type { PriceTable } from '../src/llm/prices';
 import type { ToolBox } from '../src/tools';
 import type {
   Activities,
@@ -22,6 +23,7 @@ import type {
 import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
 import { observeModelCall } from '../src/telemetry/calls';
+import { billed } from './billing';
 import { boundModelOutput } from './bounds';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
@@ -50,6 +52,8 @@ export interface ActivityDeps {
   /** Folder under which each run gets its own workspace folder, named after the workflow id. */
   workspaceRoot: string;
   maxOutputTokens: number;
+  /** What each model costs: every model call's result carries its price (unknown models: null). */
+  prices: PriceTable;
 }
 
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
@@ -61,7 +65,7 @@ export function createActivities(deps: ActivityDeps) {
   const activities = {
     async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
       return remember(input, async () =>
-        callForStructured(deps.models, {
+        callForStructured(deps.models, deps.prices, {
           role: 'planner',
           modelSpec: input.model,
           system: PLANNER_SYSTEM,
@@ -82,7 +86,7 @@ export function createActivities(deps: ActivityDeps) {
     /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
     async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
       return remember(input, async () =>
-        callForStructured(deps.models, {
+        callForStructured(deps.models, deps.prices, {
           role: 'replanner',
           modelSpec: input.model,
           system: REPLANNER_SYSTEM,
@@ -127,8 +131,8 @@ export function createActivities(deps: ActivityDeps) {
 
 async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<ExecutorOutput> {
   const finalTurn = input.turn >= input.maxTurns;
-  const brief =
-    executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
+  const brief = executorBrief(input);
+  const text = brief.changing + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
   try {
     const { client, model } = deps.models.forSpec(input.model);
     const tools = await deps.tools.specs(input.tools);
@@ -144,7 +148,10 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
         client.complete({
           model,
           system: EXECUTOR_SYSTEM,
-          messages: [{ role: 'user', text: brief }, ...input.transcript],
+          // The goal is shared by every step; each turn resends the step's conversation so far.
+          stablePrefix: brief.stable,
+          promptCache: 'conversation',
+          messages: [{ role: 'user', text }, ...input.transcript],
           tools,
           maxTokens: deps.maxOutputTokens,
           idempotencyKey: input.idempotencyKey,
@@ -157,7 +164,7 @@ async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<E
     if (bounded.toolCalls.length === 0) {
       bounded.text = await boundStepResult(deps.workspaceRoot, input.step.id, bounded.text.trim());
     }
-    return { ...bounded, usage: response.usage };
+    return { ...bounded, ...billed(deps.prices, input.model, response.usage) };
   } catch (err) {
     throw toActivityFailure(err);
   }

@@ -35,9 +35,32 @@ export const EXECUTOR_SYSTEM = [
   `If you cannot go on without a decision or fact only a person has, call ${ASK_HUMAN_TOOL} with one clear question.`,
 ].join('\n');
 
+/**
+ * A prompt in two parts: `stable` is the same on every call of its kind in a run (the goal, the context, the
+ * tools) and goes first, so providers can serve it from their prompt cache; `changing` is what differs per
+ * call, and comes last.
+ */
+export interface SplitPrompt {
+  stable: string;
+  changing: string;
+}
+
 export interface ToolLine {
   name: string;
   description: string;
+}
+
+/** The goal, context and tools: what every planner and re-planner call of a run shares. */
+function goalBlock(goal: string, context: string | undefined, tools: ToolLine[] | undefined): string {
+  const parts = [`Goal:\n${goal}`];
+  if (context) parts.push(`Context:\n${context}`);
+  if (tools) parts.push(toolsText(tools));
+  return parts.join('\n\n');
+}
+
+/** Both parts as one text, as a model without prompt caching sees them. */
+export function joined(prompt: SplitPrompt): string {
+  return `${prompt.stable}\n\n${prompt.changing}`;
 }
 
 export function plannerPrompt(
@@ -45,28 +68,27 @@ export function plannerPrompt(
   context: string | undefined,
   correction?: Correction,
   tools?: ToolLine[],
-): string {
-  const parts = [`Goal:\n${goal}`];
-  if (context) parts.push(`Context:\n${context}`);
-  if (tools) parts.push(toolsText(tools));
-  parts.push(`Call ${SUBMIT_PLAN_TOOL} with the plan.`);
+): SplitPrompt {
+  const parts = [`Call ${SUBMIT_PLAN_TOOL} with the plan.`];
   if (correction) parts.push(correctionText(correction, SUBMIT_PLAN_TOOL));
-  return parts.join('\n\n');
+  return { stable: goalBlock(goal, context, tools), changing: parts.join('\n\n') };
 }
 
+/** What changes comes last: finished steps (which only grow), then this re-plan's news, then the pending plan. */
 export function replannerPrompt(
   input: Omit<ReplannerInput, 'model' | 'idempotencyKey'>,
   tools?: ToolLine[],
-): string {
-  const { goal, context, correction } = input;
-  const parts = [`Goal:\n${goal}`];
-  if (context) parts.push(`Context:\n${context}`);
+): SplitPrompt {
+  const { correction } = input;
+  const parts: string[] = [];
   const finished = input.finished.map(
     (s) => `- [${s.status}] ${s.id}: ${s.title}${s.summary ? ` — ${s.summary}` : ''}`,
   );
   if (input.olderFinished > 0)
     finished.unshift(`- (${input.olderFinished} earlier finished steps not shown)`);
-  parts.push(`Plan version ${input.planVersion}. Finished steps:\n${finished.join('\n') || '(none)'}`);
+  // The list of finished steps only grows at its end between re-plans: first, so that a provider that caches
+  // prompt prefixes on its own (OpenAI) finds the longest common prefix.
+  parts.push(`Finished steps:\n${finished.join('\n') || '(none)'}`);
   const just = input.justFinished.map((s) => `- [${s.status}] ${s.id}: ${s.title}\n    result: ${s.result}`);
   parts.push(
     `Steps just run: ${input.justFinished.map((s) => s.id).join(', ') || '(none)'}\n${just.join('\n')}`,
@@ -80,23 +102,22 @@ export function replannerPrompt(
     const deps = s.dependsOn.length > 0 ? ` (after ${s.dependsOn.join(', ')})` : '';
     return `- ${s.id}: ${s.title}${deps}\n    instructions: ${s.instructions}`;
   });
-  parts.push(`Pending steps:\n${pending.join('\n') || '(none)'}`);
+  parts.push(`Plan version ${input.planVersion}. Pending steps:\n${pending.join('\n') || '(none)'}`);
   parts.push(`At most ${input.stepsLeftInBudget} more steps may run in this run.`);
   if (input.pinned.length > 0) {
     parts.push(`Pinned by a person (keep these steps exactly as they are): ${input.pinned.join(', ')}`);
   }
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
-  if (tools) parts.push(toolsText(tools));
   parts.push(`Call ${SUBMIT_REPLAN_TOOL} with your decision.`);
   if (correction) parts.push(correctionText(correction, SUBMIT_REPLAN_TOOL));
-  return parts.join('\n\n');
+  return { stable: goalBlock(input.goal, input.context, tools), changing: parts.join('\n\n') };
 }
 
+/** The goal is shared by every step of the run; the step, its inputs and the advice follow it. */
 export function executorBrief(
   input: Pick<ExecutorInput, 'goal' | 'step' | 'dependencies' | 'advice'>,
-): string {
+): SplitPrompt {
   const parts = [
-    `Overall goal (for context only):\n${input.goal}`,
     `Your step: ${input.step.id}: ${input.step.title}\nInstructions:\n${input.step.instructions}`,
   ];
   if (input.dependencies.length > 0) {
@@ -105,7 +126,7 @@ export function executorBrief(
     );
   }
   if (input.advice.length > 0) parts.push(adviceText(input.advice));
-  return parts.join('\n\n');
+  return { stable: `Overall goal (for context only):\n${input.goal}`, changing: parts.join('\n\n') };
 }
 
 function toolsText(tools: ToolLine[]): string {

@@ -16,12 +16,15 @@ export async function rememberCall<T extends object>(
   input: { idempotencyKey: string },
   work: () => Promise<T>,
 ): Promise<T & Timed> {
-  const workflowId = Context.current().info.workflowExecution?.workflowId;
+  const { info } = Context.current();
+  const workflowId = info.workflowExecution?.workflowId;
   if (!workflowId) throw new Error('calls must run as part of a workflow: their results are kept per run');
   const store = await ResultStore.open(workspaceRoot, CALL_RESULTS_FOLDER, workflowId);
-  return rememberResult(store, input.idempotencyKey, fingerprintOf(input), async () => {
+  const result = await rememberResult(store, input.idempotencyKey, fingerprintOf(input), async () => {
     const started = performance.now();
     const result = await work();
     return { ...result, elapsedMs: Math.round(performance.now() - started) };
   });
+  // The attempt that returned it, stored or not: the run counts retries from it.
+  return { ...result, attempt: info.attempt };
 }

@@ -32,6 +32,8 @@ export interface Batch {
   maxRssBytes: number;
   /** Figures read from history (project) or from the checkpointer (peer), by name. */
   breakdown: Record<string, number>;
+  /** Input tokens of every model call of the batch, and how many the prompt cache served (project only). */
+  cache?: { inputTokens: number; cacheReadTokens: number };
 }
 
 const TASK_QUEUE = 'bench';
@@ -146,7 +148,12 @@ export class ProjectEngine {
       client,
       handles.map((h) => ({ workflowId: h.workflowId, firstRunId: h.firstExecutionRunId })),
     );
-    return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps) };
+    const cache = { inputTokens: 0, cacheReadTokens: 0 };
+    for (const r of results) {
+      cache.inputTokens += r.report?.cache.inputTokens ?? 0;
+      cache.cacheReadTokens += r.report?.cache.cacheReadTokens ?? 0;
+    }
+    return { wallMs, outcomes, rssBytes, maxRssBytes, breakdown: summarize(spans, runs * steps), cache };
   }
 
   /** One run with its own input (the fake model's scenario set by the caller): wall time and answer. */

@@ -1,6 +1,7 @@
 /** Tables (and the matching JSON) for each workload: both engines, their ratio, and where the time goes. */
 import type { EngineName } from './flags';
 import type { Batch } from './project';
+import { REPLAN_FINISHED_SHOWN } from '../workflows/replanner';
 import { fmtStat, markdownTable, mb, stat, type Stat } from './table';
 import { modelCallsPerRun, PLAN_WINDOW } from './work';
 import { curvePoints, type ReplanCurve, type Rounds } from './workloads';
@@ -153,15 +154,42 @@ export function replanReport(title: string, curves: Partial<Record<EngineName, R
     'pending steps',
     ...engines.flatMap((e) => [`${e}: re-plan request bytes`, `${e}: ms/step since previous row`]),
   ];
+  const project = curves.project;
+  const growth = project ? growthPerFinishedStep(project.bytes) : undefined;
   return {
     text: [
       title,
       `Bytes of the re-plan request after each step, as the fake server received it. The plan shows at most ${PLAN_WINDOW}`,
       'pending steps, so while that count holds, growth comes from what the run has done.',
       markdownTable(headers, rows),
+      ...(growth
+        ? [
+            `project: prompt bytes per re-plan grow ${growth.perStep.toFixed(1)} bytes per finished step (steps ${growth.from} to ${growth.to}): ` +
+              `the one-line summary each finished step adds (${REPLAN_FINISHED_SHOWN} at most; older ones are only counted).`,
+          ]
+        : []),
+      ...(project?.cacheReadShare !== undefined
+        ? [
+            `project: ${(project.cacheReadShare * 100).toFixed(1)}% of the run's input tokens read from the prompt cache ` +
+              "(the fake's emulation, caching prefixes of any length; Anthropic caches 1,024 tokens or more).",
+          ]
+        : []),
     ].join('\n'),
-    json: { steps, points, curves },
+    json: { steps, points, curves, ...(growth ? { projectGrowthPerFinishedStep: growth } : {}) },
   };
+}
+
+/**
+ * Growth of the re-plan request per finished step while the pending window is full and every finished step
+ * is still shown: from step 5 to the last step before either limit.
+ */
+function growthPerFinishedStep(bytes: number[]): { from: number; to: number; perStep: number } | undefined {
+  const from = 5;
+  const to = Math.min(REPLAN_FINISHED_SHOWN, bytes.length - PLAN_WINDOW);
+  const a = bytes[from - 1];
+  const b = bytes[to - 1];
+  if (to <= from || a === undefined || b === undefined) return undefined;
+  return { from, to, perStep: (b - a) / (to - from) };
 }
 
 function rawJson(rounds: Rounds): Record<string, unknown> {

@@ -75,6 +75,8 @@ export function curvePoints(steps: number): number[] {
 export interface ReplanCurve {
   /** Bytes of the re-plan request after step k, for k = 1..steps. */
   bytes: number[];
+  /** Share of the run's input tokens the (emulated) prompt cache served; project only. */
+  cacheReadShare?: number;
   /** Time of step k at the fake server: from the previous re-plan request (or the plan) to this one. */
   stepMs: number[];
 }
@@ -82,7 +84,7 @@ export interface ReplanCurve {
 /** One long run on one engine: the size of each re-plan request as received, and each step's time. */
 export async function replanCurve(bench: Bench, engine: EngineName, steps: number): Promise<ReplanCurve> {
   bench.progress(`replan-size: one run of ${steps} steps, ${engine}...`);
-  const { requests } = await measure(bench, engine, 'replan-size', 1, { steps, delayMs: 0 });
+  const { requests, batch } = await measure(bench, engine, 'replan-size', 1, { steps, delayMs: 0 });
   const starts = new Map(requests.map((r) => [r.rule ?? '', r] as const));
   const bytes: number[] = [];
   const stepMs: number[] = [];
@@ -94,5 +96,10 @@ export async function replanCurve(bench: Bench, engine: EngineName, steps: numbe
     stepMs.push(replan.startedAt - previous);
     previous = replan.startedAt;
   }
-  return { bytes, stepMs };
+  const cache = batch.cache;
+  return {
+    bytes,
+    stepMs,
+    ...(cache && cache.inputTokens > 0 ? { cacheReadShare: cache.cacheReadTokens / cache.inputTokens } : {}),
+  };
 }

@@ -3,6 +3,7 @@
  * activities/ implements it (`satisfies Activities`) and the workflow proxies it by type only.
  */
 import type { ChatMessage, TokenUsage, ToolCall, ToolResult } from './chat';
+import type { Billed } from './cost';
 import type { PlannerOutput, ReplannerOutput, StepDraft } from './schemas';
 import type { ListToolsInput, ToolCatalogue } from './tool-catalogue';
 
@@ -15,10 +16,15 @@ export interface Correction {
   problems: string;
 }
 
-/** A structured answer from a model: valid, or invalid with what was wrong so the caller can re-ask once. */
-export type StructuredOutcome<T> =
+/**
+ * A structured answer from a model: valid, or invalid with what was wrong so the caller can re-ask once.
+ * Either way with the call's usage and cost (Billed).
+ */
+export type StructuredOutcome<T> = (
   | { valid: true; value: T; usage: TokenUsage }
-  | { valid: false; problems: string; rawOutput: string; usage: TokenUsage };
+  | { valid: false; problems: string; rawOutput: string; usage: TokenUsage }
+) &
+  Billed;
 
 export interface PlannerInput {
   goal: string;
@@ -59,10 +65,9 @@ export interface ExecutorInput {
   tools?: string[];
 }
 
-export interface ExecutorOutput {
+export interface ExecutorOutput extends Billed {
   text: string;
   toolCalls: ToolCall[];
-  usage: TokenUsage;
 }
 
 export interface ToolInput {
@@ -121,6 +126,8 @@ export interface ReplannerInput {
  */
 export interface Timed {
   elapsedMs: number;
+  /** The activity attempt that produced the result (1 = the first; absent in results recorded before). */
+  attempt?: number;
 }
 
 export interface Activities {

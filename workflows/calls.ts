@@ -17,6 +17,7 @@ import {
   TemporalFailure,
 } from '@temporalio/workflow';
 import type { Activities, Correction, StructuredOutcome, Timed } from './activity-contract';
+import { Budget } from './budget';
 import { CallRouter } from './call-routing';
 import type { RunCore } from './run-core';
 import type { ModelRole } from './state';
@@ -52,9 +53,12 @@ const FIRST_RETRY: Record<Kind, Duration> = { model: MODEL_CALL_FIRST_RETRY, too
 
 export class Calls {
   private readonly router: CallRouter;
+  /** The budget gate every call passes (see budget.ts). */
+  readonly budget: Budget;
 
   constructor(private readonly core: RunCore) {
     this.router = new CallRouter(core.input.options.localActivities);
+    this.budget = new Budget(core);
   }
 
   /**
@@ -70,6 +74,25 @@ export class Calls {
     { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
   ): Promise<T> {
     const kind: Kind = name === 'tool' ? 'tool' : 'model';
+    // No await at all for a run without a budget: every call passes here.
+    const ticket = this.budget.active ? await this.budget.admit(lane, kind === 'model') : undefined;
+    try {
+      const result = await this.route(name, kind, lane, call, mayRunLocally);
+      this.budget.settle(ticket, result);
+      return result;
+    } catch (err) {
+      this.budget.release(ticket);
+      throw err;
+    }
+  }
+
+  private async route<T extends Timed>(
+    name: keyof Activities,
+    kind: Kind,
+    lane: string,
+    call: (activities: Proxy) => Promise<T>,
+    mayRunLocally: boolean,
+  ): Promise<T> {
     if (!mayRunLocally || !this.router.local(lane)) {
       return this.observed(lane, false, await call(REMOTE[kind]));
     }
@@ -91,7 +114,9 @@ export class Calls {
         );
       }
       await sleep(retryDelay(cause) ?? FIRST_RETRY[kind]);
-      return this.observed(lane, false, await call(AFTER_LOCAL[kind]));
+      const result = this.observed(lane, false, await call(AFTER_LOCAL[kind]));
+      // The failed local attempt came first: the regular activity's attempts count from 1 again.
+      return { ...result, attempt: (result.attempt ?? 1) + 1 };
     }
   }
 
@@ -152,12 +177,12 @@ export class Calls {
   ): Promise<T> {
     const name = role === 'planner' ? 'planner' : 'replanner';
     const first = checked(await this.model(name, (a) => call(a, undefined, 1)), check);
-    this.core.recordUsage(role, model, first.usage);
+    this.core.recordUsage(role, model, first.usage, first);
     if (first.valid) return first.value;
     this.core.event('invalid_output', `${role} output was invalid, re-asking: ${first.problems}`);
     const correction = { previousOutput: first.rawOutput, problems: first.problems };
     const second = checked(await this.model(name, (a) => call(a, correction, 2)), check);
-    this.core.recordUsage(role, model, second.usage);
+    this.core.recordUsage(role, model, second.usage, { ...second, reask: true });
     if (second.valid) return second.value;
     throw ApplicationFailure.create({
       message: `The ${role} (${model}) returned invalid output twice. First: ${first.problems}. After the re-ask: ${second.problems}`,
@@ -167,15 +192,20 @@ export class Calls {
   }
 }
 
-function checked<T>(outcome: StructuredOutcome<T>, check: (value: T) => string[]): StructuredOutcome<T> {
+function checked<T>(
+  outcome: StructuredOutcome<T> & Timed,
+  check: (value: T) => string[],
+): StructuredOutcome<T> & Timed {
   if (!outcome.valid) return outcome;
   const problems = check(outcome.value);
   if (problems.length === 0) return outcome;
+  // Keeps the call's usage, cost and time: the call was made and paid for, whatever its answer.
+  const { value, ...rest } = outcome;
   return {
+    ...rest,
     valid: false,
     problems: problems.join('; '),
-    rawOutput: JSON.stringify(outcome.value).slice(0, 8_000),
-    usage: outcome.usage,
+    rawOutput: JSON.stringify(value).slice(0, 8_000),
   };
 }
 

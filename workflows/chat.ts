@@ -22,8 +22,16 @@ export type ChatMessage =
   | { role: 'assistant'; text: string; toolCalls: ToolCall[] }
   | { role: 'tool'; results: ToolResult[] };
 
-/** Tokens of one model call, or summed over many. */
+/**
+ * Tokens of one model call, or summed over many. `inputTokens` counts every input token, those served from
+ * or written to the provider's prompt cache included (Anthropic reports them apart; they are added back),
+ * so figures compare across providers; the cache fields say how many of them the cache served or took.
+ */
 export interface TokenUsage {
   inputTokens: number;
   outputTokens: number;
+  /** Input tokens read from the provider's prompt cache (priced at the cache-read rate). */
+  cacheReadTokens?: number;
+  /** Input tokens written to the provider's prompt cache (priced at the cache-write rate). */
+  cacheWriteTokens?: number;
 }

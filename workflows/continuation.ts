@@ -20,9 +20,17 @@ import {
   SHORT_RESULT_CHARS,
 } from './limits';
 import type { RunCore } from './run-core';
-import { truncate } from './run-core';
+import { now, truncate } from './run-core';
 
+import {
+  BudgetStateSchema,
+  RunSpendSchema,
+  StatusMsSchema,
+  StepCostFields,
+  UsageCostFields,
+} from './cost-schemas';
 import type { RunOptions } from './schemas';
+import { statusTimes } from './status-time';
 import { StepDraftSchema } from './step-schema';
 import { ToolCatalogueSchema } from './tool-catalogue';
 
@@ -33,6 +41,7 @@ const PlanStepSchema = StepDraftSchema.extend({
   revision: z.number().int().min(0),
   startedAt: z.string().optional(),
   endedAt: z.string().optional(),
+  ...StepCostFields,
 }).strict();
 
 const PlanSchema = z
@@ -69,9 +78,14 @@ export const ContinuationSchema = z
           calls: z.number().int().min(0),
           inputTokens: z.number().int().min(0),
           outputTokens: z.number().int().min(0),
+          ...UsageCostFields,
         })
         .strict(),
     ),
+    spend: RunSpendSchema.optional(),
+    budget: BudgetStateSchema.optional(),
+    statusSince: z.string().optional(),
+    statusMs: StatusMsSchema.optional(),
     events: z.array(
       z
         .object({
@@ -120,6 +134,10 @@ export function restoreState(core: RunCore, carried: Continuation): void {
   state.paused = carried.paused;
   state.startedAt = carried.startedAt;
   state.continuedAsNew = carried.continuedAsNew;
+  if (carried.spend) state.spend = carried.spend;
+  if (carried.budget) state.budget = { ...carried.budget, waiting: undefined };
+  if (carried.statusSince) state.statusSince = carried.statusSince;
+  if (carried.statusMs) state.statusMs = carried.statusMs;
   if (carried.tools) state.tools = carried.tools;
   core.setPlan(carried.plan);
 }
@@ -151,6 +169,11 @@ export async function continueRun(core: RunCore, questionCount: number, unseen: 
     startedAt: state.startedAt,
     continuedAsNew: next,
     unseen,
+    ...(state.spend ? { spend: state.spend } : {}),
+    ...(state.budget ? { budget: { ...state.budget, waiting: undefined } } : {}),
+    // The time in the current status so far is added up to now; the next run counts on from here.
+    statusSince: now(),
+    statusMs: statusTimes(state, Date.now()),
     ...(state.tools ? { tools: state.tools } : {}),
   });
   return continueAsNew({
@@ -192,6 +215,7 @@ export function boundContinuation(input: ContinuationInput): ContinuationInput {
   if (sizeOf(c) <= CONTINUATION_COMPACT_ABOVE_BYTES) return c;
   shorten(finished);
   c.events = c.events.slice(-100);
+  if (c.spend) c.spend = { ...c.spend, calls: c.spend.calls.slice(-20) };
   if (c.plan.revisions.length > 21) c.plan.revisions.splice(1, c.plan.revisions.length - 21);
   const size = sizeOf(c);
   if (size <= CONTINUATION_MAX_BYTES) return c;

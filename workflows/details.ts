@@ -1,6 +1,8 @@
 /** The markdown the Temporal Web UI shows as a run's "current details": status, question, every step. */
+import { describeLimits } from './budget-state';
+import { formatUsd } from './cost';
 import type { PlanStep, RunState } from './state';
-import { totalTokens } from './usage';
+import { runTotals } from './usage';
 
 /** Finished steps shown at most; older ones are counted, so rendering stays cheap on long runs. */
 const MAX_FINISHED_SHOWN = 30;
@@ -15,10 +17,15 @@ export function renderDetails(state: RunState): string {
     if (step.status === 'pending' || step.status === 'running') open.push(step);
     else finished.push(step);
   }
-  const tokens = totalTokens(state.usage);
+  const totals = runTotals(state.usage);
+  const cached = totals.cacheReadTokens > 0 ? ` (${totals.cacheReadTokens} from cache)` : '';
   const lines = [
-    `**${state.status}** · plan v${plan.version} · ${done}/${plan.steps.length} steps done · ${tokens.inputTokens + tokens.outputTokens} tokens`,
+    `**${state.status}** · plan v${plan.version} · ${done}/${plan.steps.length} steps done · ${totals.inputTokens + totals.outputTokens} tokens${cached} · cost ${formatUsd(totals)}`,
   ];
+  if (state.budget) lines.push('', `**Budget:** ${describeLimits(state.budget.limits)}`);
+  if (state.budget?.waiting) {
+    lines.push('', `**Waiting for a bigger budget:** ${state.budget.waiting.message}`);
+  }
   for (const q of state.questions) lines.push('', `**Question (${q.id}, step ${q.stepId}):** ${q.question}`);
   for (const c of state.pendingCalls) {
     lines.push(
@@ -36,7 +43,8 @@ export function renderDetails(state: RunState): string {
   lines.push(
     '',
     ...[...finished.slice(hidden), ...open].map(
-      (s) => `- \`${s.status}\` **${s.id}** ${s.title}${pinned.has(s.id) ? ' 📌' : ''}`,
+      (s) =>
+        `- \`${s.status}\` **${s.id}** ${s.title}${pinned.has(s.id) ? ' 📌' : ''}${s.spend ? ` · ${formatUsd(s.spend)}` : ''}${s.reusedFrom ? ` · reused ${s.reusedFrom}` : ''}`,
     ),
   );
   if (state.endMessage) lines.push('', `**Ended (${state.endReason ?? ''}):** ${state.endMessage}`);

@@ -7,13 +7,14 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
+import type { Budget } from './budget';
 import type { Controls } from './controls';
 import * as m from './messages';
 import type { RunCore } from './run-core';
 import { describeZodError } from './schemas';
 import { planView } from './views';
 
-export function registerHandlers(core: RunCore, controls: Controls): void {
+export function registerHandlers(core: RunCore, controls: Controls, budget?: Budget): void {
   setHandler(m.getStateQuery, () => core.state);
   setHandler(m.getPlanQuery, () => planView(core.state));
 
@@ -53,6 +54,12 @@ export function registerHandlers(core: RunCore, controls: Controls): void {
     check: (p) => controls.checkCanAnswer(p.questionId),
     apply: (p) => controls.answer(p.answer, p.questionId),
   });
+  if (budget) {
+    control(controls, m.budgetUpdate, m.budgetSignal, m.BudgetSchema, {
+      check: (p) => budget.checkExtend(p),
+      apply: (p) => budget.extend(p),
+    });
+  }
 }
 
 /** Wire one control: an Update with a validator and a Signal, both parsing the payload and checking the rules. */

@@ -11,8 +11,10 @@ import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStat
 import { ENDED_STATUSES, initialState } from './state';
 import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
 import { recordStepDuration } from './metrics';
+import { buildReport } from './plan-report';
 import { SearchAttributeKeeper } from './search';
-import { addUsage } from './usage';
+import { recordModelCall, type CallInfo } from './spend';
+import { changeStatus } from './status-time';
 
 /** What the run is doing when nobody paused it and no question waits. */
 export type Phase = 'planning' | 'awaiting_approval' | 'executing' | 'replanning';
@@ -76,14 +78,24 @@ export class RunCore {
     this.refreshStatus();
   }
 
-  /** Status shown to people: paused or waiting for an answer outrank the phase the run is in. */
+  /**
+   * Status shown to people: paused, waiting on the budget, or waiting for an answer outrank the phase the
+   * run is in. The budget outranks a question: while it is reached no call starts, so an answer alone would
+   * not move the run; pause outranks both, being a person's explicit act that must be undone first.
+   */
   refreshStatus(): void {
     if (this.ended()) return;
-    this.state.status = this.state.paused
-      ? 'paused'
-      : this.state.pendingQuestion || this.state.pendingCalls.length > 0
-        ? 'waiting_for_human'
-        : this.phase;
+    changeStatus(
+      this.state,
+      this.state.paused
+        ? 'paused'
+        : this.state.budget?.waiting
+          ? 'awaiting_budget'
+          : this.state.pendingQuestion || this.state.pendingCalls.length > 0
+            ? 'waiting_for_human'
+            : this.phase,
+      now(),
+    );
     this.touch();
   }
 
@@ -118,8 +130,10 @@ export class RunCore {
     this.touch();
   }
 
-  recordUsage(role: ModelRole, model: string, usage: TokenUsage): void {
-    this.state.usage = addUsage(this.state.usage, role, model, usage);
+  /** One model call: its tokens, cost and time, per role and model, per step (info.stepId), per run. */
+  recordUsage(role: ModelRole, model: string, usage: TokenUsage, info?: CallInfo): void {
+    const step = info?.stepId !== undefined ? this.index.get(info.stepId) : undefined;
+    recordModelCall(this.state, step, now(), role, model, usage, info);
     this.touch();
   }
 
@@ -161,6 +175,7 @@ export class RunCore {
       usage: state.usage,
       stepsExecuted: state.stepsExecuted,
       replans: state.replans,
+      report: buildReport(state, Date.now()),
     };
   }
 
@@ -180,7 +195,8 @@ export class RunCore {
       });
     }
     state.runningStepIds = [];
-    state.status = status;
+    if (state.budget) state.budget.waiting = undefined;
+    changeStatus(state, status, now());
     this.event(
       status === 'completed' ? 'run_completed' : status === 'failed' ? 'run_failed' : 'run_cancelled',
       `${reason}: ${message}`,

@@ -11,6 +11,7 @@ import {
   condition,
   isCancellation,
 } from '@temporalio/workflow';
+import { BudgetStop } from './budget';
 import { CallApprovals } from './call-approvals';
 import { registerCallApprovalHandlers } from './call-approval-handlers';
 import { Calls, describeFailure } from './calls';
@@ -52,7 +53,7 @@ export class PlanAndExecuteRun {
     const approvals = new CallApprovals(this.core);
     this.tools = new ToolGate(this.core, this.calls, approvals);
     // Before the first await, so no early signal or update is lost.
-    registerHandlers(this.core, this.controls);
+    registerHandlers(this.core, this.controls, this.calls.budget);
     registerCallApprovalHandlers(this.controls, approvals);
   }
 
@@ -62,6 +63,7 @@ export class PlanAndExecuteRun {
       return await controls.scope.run(() => this.main());
     } catch (err) {
       if (err instanceof ContinueAsNew) throw err;
+      if (err instanceof BudgetStop) return this.endAtBudget(err);
       if (isCancellation(err)) {
         // Ends in Temporal's Canceled state; the final state (by query) says who cancelled and what was done.
         const request = controls.cancelRequest;
@@ -82,6 +84,16 @@ export class PlanAndExecuteRun {
         cause: err instanceof Error ? err : undefined,
       });
     }
+  }
+
+  /**
+   * options.onBudgetExhausted "end": the gate refused a call. Calls in flight finish (they are paid for),
+   * their results are recorded, then the run ends with what was done.
+   */
+  private async endAtBudget(stop: BudgetStop): Promise<RunResult> {
+    await condition(() => this.calls.budget.callsInFlight === 0);
+    await this.calls.settle();
+    return this.core.end('budget_exhausted', stop.message);
   }
 
   private async main(): Promise<RunResult> {

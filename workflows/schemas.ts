@@ -72,6 +72,20 @@ export const RunOptionsSchema = z
     callApprovalTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
     /** What a call approval timeout does: refuse the call (the executor is told), or let it run. */
     onCallApprovalTimeout: z.enum(['deny', 'allow']).default('deny'),
+    /**
+     * Budgets (unset: none). When one is reached no new model or tool call starts; the run waits in
+     * awaiting_budget for a person to extend it (the `budget` update), or ends if onBudgetExhausted is "end".
+     * Dollars count priced calls only (see src/llm/prices.ts); tokens are input plus output tokens of every
+     * model call; minutes are run time, not counting time spent waiting for people.
+     */
+    budgetUsd: z.number().positive().max(1_000_000).optional(),
+    budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
+    budgetMinutes: z
+      .number()
+      .positive()
+      .max(LIMITS.maxWaitSeconds / 60)
+      .optional(),
+    onBudgetExhausted: z.enum(['wait', 'end']).default('wait'),
   })
   .strict();
 

@@ -16,9 +16,15 @@ import {
   AgentStepsPlannedKey,
 } from './search-attributes';
 import type { RunState } from './state';
+import { runTotals } from './usage';
 
 /** Statuses in which the run waits for a person (what `AgentNeedsPerson = true` finds). */
-export const NEEDS_PERSON: readonly string[] = ['awaiting_approval', 'waiting_for_human', 'paused'];
+export const NEEDS_PERSON: readonly string[] = [
+  'awaiting_approval',
+  'waiting_for_human',
+  'paused',
+  'awaiting_budget',
+];
 
 export class SearchAttributeKeeper {
   private readonly enabled = new Set<string>();
@@ -48,18 +54,10 @@ export class SearchAttributeKeeper {
     set({ key: AgentStepsDoneKey, value: stepsDone });
     set({ key: AgentStepsPlannedKey, value: planned });
     set({ key: AgentPlanVersionKey, value: state.plan.version });
-    const cost = runCostUsd(state);
-    if (cost !== undefined) set({ key: AgentCostUsdKey, value: cost });
+    // The priced part (an unknown price adds nothing), rounded to a millionth of a dollar so that a call's
+    // float noise does not make an upsert of its own.
+    const cost = runTotals(state.usage).costUsd;
+    if (cost !== null) set({ key: AgentCostUsdKey, value: Math.round(cost * 1e6) / 1e6 });
     if (pairs.length > 0) upsertSearchAttributes(pairs);
   }
-}
-
-/**
- * What the run has cost so far, in dollars, once the state keeps it (`state.costUsd`, from the cost work);
- * undefined until then, and AgentCostUsd keeps the 0 it was started with.
- */
-export function runCostUsd(state: RunState): number | undefined {
-  const cost = (state as RunState & { costUsd?: unknown }).costUsd;
-  // Rounded to a hundredth of a cent, so a run's many small calls do not each cost an upsert.
-  return typeof cost === 'number' && Number.isFinite(cost) ? Math.round(cost * 10_000) / 10_000 : undefined;
 }

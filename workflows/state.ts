@@ -1,5 +1,8 @@
 /** The durable state of one run: what the workflow holds, what queries return, what the result carries. */
 import type { TokenUsage } from './chat';
+import { initialBudget, type BudgetState } from './budget-state';
+import { emptySpend, type CallTotals, type RunSpend } from './cost';
+import type { PlanReport } from './plan-report';
 import type { ResolvedRunInput, RunOptions, StepDraft } from './schemas';
 import type { ToolCatalogue } from './tool-catalogue';
 
@@ -22,6 +25,14 @@ export interface PlanStep extends StepDraft {
   revision: number;
   startedAt?: string;
   endedAt?: string;
+  /** The step's model calls: tokens, dollars, time (absent on steps that made none). */
+  spend?: CallTotals;
+  /** Fingerprint of the step's inputs when it started (instructions, dependencies' results, tools). */
+  inputHash?: string;
+  /** The done step whose result this one took, its inputs being the same: no call was made. */
+  reusedFrom?: string;
+  /** A finished step with the same title that this one did again with other inputs: its cost was paid twice. */
+  redoes?: string;
 }
 
 export interface PlanRevision {
@@ -47,6 +58,12 @@ export interface UsageEntry extends TokenUsage {
   role: ModelRole;
   model: string;
   calls: number;
+  /** Dollars of the calls with a price; null when none had one (absent in state kept before costs were). */
+  costUsd?: number | null;
+  /** Calls without a price: when more than 0, costUsd is a lower bound. */
+  unpricedCalls?: number;
+  /** Time the calls took in the worker, summed. */
+  ms?: number;
 }
 
 /** What the run is doing (the phases) or how it ended (completed, failed, cancelled). */
@@ -56,6 +73,7 @@ export type RunStatus =
   | 'executing'
   | 'replanning'
   | 'paused'
+  | 'awaiting_budget'
   | 'waiting_for_human'
   | 'completed'
   | 'failed'
@@ -64,7 +82,8 @@ export type RunStatus =
 export const ENDED_STATUSES: readonly RunStatus[] = ['completed', 'failed', 'cancelled'];
 
 /** Why a run ended. `answered` is the only one that carries an answer. */
-export type EndReason = 'answered' | 'max_steps' | 'max_replans' | 'rejected' | 'cancelled' | 'error';
+export type EndReason =
+  'answered' | 'max_steps' | 'max_replans' | 'budget_exhausted' | 'rejected' | 'cancelled' | 'error';
 
 export interface PendingQuestion {
   id: string;
@@ -135,6 +154,13 @@ export interface RunState {
 
   continuedAsNew: number;
   usage: UsageEntry[];
+  /** Recent model calls one by one, retries, re-asks and reused steps (see workflows/cost.ts). */
+  spend?: RunSpend;
+  /** Limits on dollars, tokens and minutes, people's extensions, and what the run waits for (see budget.ts). */
+  budget?: BudgetState;
+  /** When the status last changed, and the time spent in each status so far (across continue-as-new). */
+  statusSince?: string;
+  statusMs?: Partial<Record<RunStatus, number>>;
   events: RunEvent[];
   eventsTotal: number;
   answer?: string;
@@ -152,9 +178,12 @@ export interface RunResult {
   usage: UsageEntry[];
   stepsExecuted: number;
   replans: number;
+  /** Plan-quality figures: steps, re-plans, parallelism, cost and time, retries, waits, cache (plan-report.ts). */
+  report?: PlanReport;
 }
 
 export function initialState(input: ResolvedRunInput, now: string): RunState {
+  const budget = initialBudget(input.options);
   return {
     status: 'planning',
     goal: input.goal,
@@ -172,6 +201,10 @@ export function initialState(input: ResolvedRunInput, now: string): RunState {
     replans: 0,
     continuedAsNew: 0,
     usage: [],
+    spend: emptySpend(),
+    ...(budget ? { budget } : {}),
+    statusSince: now,
+    statusMs: {},
     events: [],
     eventsTotal: 0,
     startedAt: now,

@@ -9,6 +9,7 @@ import { ASK_HUMAN_TOOL } from './messages';
 import type { Questions } from './questions';
 import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
+import { reuseFinished } from './reuse';
 import type { PlanStep } from './state';
 import { ToolGate } from './tool-gate';
 import { compactTranscript } from './transcript';
@@ -29,6 +30,7 @@ export async function runStep(
   // Runs with a pinned tool catalogue offer and call tools through the gate; older runs as they always did.
   const gate = ToolGate.of(core);
   const offered = gate?.offered();
+  if (reuseFinished(core, step, dependencies, offered)) return 'done';
   for (let turn = 1; turn <= options.maxTurnsPerStep; turn++) {
     const output = await calls.model('executor', (activities) =>
       activities.executor.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
@@ -46,7 +48,7 @@ export async function runStep(
         },
       ]),
     );
-    core.recordUsage('executor', options.executorModel, output.usage);
+    core.recordUsage('executor', options.executorModel, output.usage, { ...output, stepId: step.id });
     core.patchStep(step.id, { turns: turn });
     if (output.toolCalls.length === 0) {
       const summary = truncate(output.text.trim() || '(the executor gave no summary)');

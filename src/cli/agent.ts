@@ -19,7 +19,8 @@ const USAGE = `Usage: npm run agent -- <command>
   start "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M] [--replanner-model P:M]
                  [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N]
                  [--require-approval [--approval-timeout SEC [--on-approval-timeout reject|approve]]]
-                 [--question-timeout SEC] [--id ID] [--wait] [--json]
+                 [--question-timeout SEC] [--budget-usd N] [--budget-tokens N] [--budget-minutes N]
+                 [--on-budget-exhausted wait|end] [--id ID] [--wait] [--json]
   status <id> [--json]             state: plan, results, revisions, question, usage
   result <id> [--json]             waits for the run to end and prints its result
   list [--limit N] [--status S] [--needs-person] [--min-cost USD] [--query Q] [--json]
@@ -35,7 +36,10 @@ const USAGE = `Usage: npm run agent -- <command>
   pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]   (each [--json])
   advise <id> "<note>"             answer <id> "<answer>" [--question QID]       (each [--json])
   approve-call <id> <callId> [--reason TEXT]    deny-call <id> <callId> --reason TEXT   (each [--json])
-                                   decide a tool call waiting for approval (status shows its callId)`;
+                                   decide a tool call waiting for approval (status shows its callId)
+  budget <id> [--add-usd N] [--add-tokens N] [--add-minutes N] [--reason TEXT] [--json]
+                                   extends the budget; a run waiting in awaiting_budget goes on
+  report <id> [--json]             plan quality: steps, re-plans, parallelism, cost and time, retries, waits, cache`;
 
 type Command = (ctx: CommandContext) => Promise<number>;
 
@@ -56,6 +60,8 @@ const COMMANDS: Record<string, [Command, number]> = {
   answer: [controls.answer, 2],
   'approve-call': [controls.approveCall, 2],
   'deny-call': [controls.denyCall, 2],
+  budget: [controls.budget, 1],
+  report: [runs.report, 1],
 };
 
 async function main(argv: string[]): Promise<number> {
@@ -77,6 +83,9 @@ async function main(argv: string[]): Promise<number> {
       'min-cost': { type: 'string' },
       query: { type: 'string' },
       question: { type: 'string' },
+      'add-usd': { type: 'string' },
+      'add-tokens': { type: 'string' },
+      'add-minutes': { type: 'string' },
     },
   });
   checkFlags(command as string, values);

@@ -19,6 +19,10 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
     'approval-timeout',
     'on-approval-timeout',
     'question-timeout',
+    'budget-usd',
+    'budget-tokens',
+    'budget-minutes',
+    'on-budget-exhausted',
     'id',
     'wait',
     'json',
@@ -65,6 +69,8 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   cancel: ['reason', 'json'],
   advise: ['json'],
   answer: ['question', 'json'],
+  budget: ['add-usd', 'add-tokens', 'add-minutes', 'reason', 'json'],
+  report: ['json'],
 };
 
 /** A flag that needs one of these others (any one) to mean something, and what to say when it has none. */
@@ -98,6 +104,11 @@ const PARTNERS: { flag: string; needsOneOf: string[]; hint: string }[] = [
     flag: 'on-approval-timeout',
     needsOneOf: ['approval-timeout'],
     hint: '--approval-timeout SEC (without it approval waits forever)',
+  },
+  {
+    flag: 'on-budget-exhausted',
+    needsOneOf: ['budget-usd', 'budget-tokens', 'budget-minutes'],
+    hint: 'a budget: --budget-usd N, --budget-tokens N or --budget-minutes N',
   },
 ];
 
@@ -138,4 +149,14 @@ export function decimalFlag(flag: string, raw: string): number {
   const value = Number(raw);
   if (!Number.isSafeInteger(value)) throw new UsageError(`--${flag} is too big: ${raw}.`);
   return value;
+}
+
+/** A plain decimal amount (dollars, minutes: 0.5, 12, 1.25), or a usage error naming the flag. */
+export function amountFlag(flag: string, raw: string): number {
+  if (!/^(0|[1-9][0-9]*)(\.[0-9]+)?$/.test(raw)) {
+    throw new UsageError(
+      `--${flag} takes a plain decimal number (like 0.50 or 12), got ${JSON.stringify(raw)}.`,
+    );
+  }
+  return Number(raw);
 }

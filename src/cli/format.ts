@@ -5,6 +5,7 @@
 import type { CancelOutcome } from '../client/run-handle';
 import type { ControlAck } from '../../workflows/messages';
 import type { RunEvent, RunResult, RunState, UsageEntry } from '../../workflows/state';
+import { formatBudgetLines, formatUsageLines } from '../report';
 import { safeText } from './terminal-safe';
 
 const STATUS_MARK: Record<string, string> = {
@@ -26,6 +27,7 @@ export function formatState(state: RunState): string {
   if (state.runningStepIds.length > 0) lines.push(`running:  ${state.runningStepIds.join(', ')}`);
   if (state.paused) lines.push('paused:   yes (resume with `npm run agent -- resume <id>`)');
   if (state.cancelling && state.status !== 'cancelled') lines.push('cancel:   requested; the run is closing');
+  lines.push(...formatBudgetLines(state));
   if (state.pendingQuestion) {
     const q = state.pendingQuestion;
     lines.push(`question: ${q.id} from step ${q.stepId}: ${oneLine(q.question, 400)}`);
@@ -70,14 +72,7 @@ export function countable(state: RunState): number {
 }
 
 export function formatUsage(usage: UsageEntry[]): string[] {
-  if (usage.length === 0) return ['usage:    (no model calls yet)'];
-  return [
-    'usage:',
-    ...usage.map(
-      (u) =>
-        `  ${u.role.padEnd(9)} ${safeText(u.model).padEnd(34)} ${String(u.calls).padStart(3)} calls  ${u.inputTokens} in / ${u.outputTokens} out`,
-    ),
-  ];
+  return formatUsageLines(usage);
 }
 
 export function formatResult(result: RunResult): string {

@@ -26,8 +26,10 @@ import { UsageError } from './usage-error';
 const USAGE = `Usage: npm start -- "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M]
        [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N]
        [--require-approval [--approval-timeout SEC [--on-approval-timeout reject|approve]]]
-       [--question-timeout SEC] [--id ID]
-(with --require-approval, approve from another terminal: npm run agent -- approve <id>)`;
+       [--question-timeout SEC] [--budget-usd N] [--budget-tokens N] [--budget-minutes N]
+       [--on-budget-exhausted wait|end] [--id ID]
+(with --require-approval, approve from another terminal: npm run agent -- approve <id>;
+ a run at its budget waits until: npm run agent -- budget <id> --add-usd N)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(USAGE, {

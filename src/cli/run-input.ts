@@ -2,7 +2,7 @@
 import type { AppConfig } from '../config';
 import type { StartRunOptions } from '../client/plan-runs';
 import { RunOptionsSchema } from '../../workflows/schemas';
-import { decimalFlag } from './flag-rules';
+import { amountFlag, decimalFlag } from './flag-rules';
 import { UsageError } from './usage-error';
 
 /** Flags shared by `agent start` and `npm start`. */
@@ -19,6 +19,10 @@ export const RUN_OPTION_FLAGS = {
   'approval-timeout': { type: 'string' },
   'on-approval-timeout': { type: 'string' },
   'question-timeout': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  'budget-minutes': { type: 'string' },
+  'on-budget-exhausted': { type: 'string' },
   id: { type: 'string' },
 } as const;
 
@@ -31,7 +35,7 @@ export type RunOptionValues = Partial<
 type OptionKey = keyof typeof RunOptionsSchema.shape;
 
 /** Which run option each value flag sets, and whether it is a number. */
-const OPTION_OF: [keyof RunOptionValues, OptionKey, 'number' | 'text'][] = [
+const OPTION_OF: [keyof RunOptionValues, OptionKey, 'number' | 'amount' | 'text'][] = [
   ['planner-model', 'plannerModel', 'text'],
   ['executor-model', 'executorModel', 'text'],
   ['replanner-model', 'replannerModel', 'text'],
@@ -42,6 +46,10 @@ const OPTION_OF: [keyof RunOptionValues, OptionKey, 'number' | 'text'][] = [
   ['approval-timeout', 'approvalTimeoutSeconds', 'number'],
   ['on-approval-timeout', 'onApprovalTimeout', 'text'],
   ['question-timeout', 'questionTimeoutSeconds', 'number'],
+  ['budget-usd', 'budgetUsd', 'amount'],
+  ['budget-tokens', 'budgetTokens', 'number'],
+  ['budget-minutes', 'budgetMinutes', 'amount'],
+  ['on-budget-exhausted', 'onBudgetExhausted', 'text'],
 ];
 
 /**
@@ -64,7 +72,8 @@ export function runFromFlags(
   for (const [flag, key, kind] of OPTION_OF) {
     const raw = values[flag] as string | undefined;
     if (raw === undefined) continue;
-    const value = kind === 'number' ? decimalFlag(flag, raw) : raw;
+    const value =
+      kind === 'number' ? decimalFlag(flag, raw) : kind === 'amount' ? amountFlag(flag, raw) : raw;
     const parsed = RunOptionsSchema.shape[key].safeParse(value);
     if (!parsed.success) {
       throw new UsageError(`--${flag}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);

@@ -31,7 +31,10 @@ export {
   type PlanView,
   type EditPlanPayload,
   type ApprovePayload,
+  type BudgetPayload,
 } from '../../workflows/messages';
+export type { PlanReport } from '../../workflows/plan-report';
+export type { CallTotals, CostSum, ModelPrices } from '../../workflows/cost';
 export type { RunInput } from '../../workflows/schemas';
 export type {
   PlanStep,

@@ -16,6 +16,7 @@ import type { planAndExecute } from '../../workflows';
 import * as calls from '../../workflows/call-messages';
 import * as m from '../../workflows/messages';
 import { zodProblems } from '../../workflows/schemas';
+import { buildReport, type PlanReport } from '../../workflows/plan-report';
 import type { RunResult, RunState } from '../../workflows/state';
 import { InvalidInputError, RunCancelledError, RunFailedError, RunNotFoundError } from './errors';
 import { commandError } from './rejections';
@@ -146,6 +147,19 @@ export class RunHandle {
 
   answer(answer: string, options: { questionId?: string } = {}): Promise<m.ControlAck> {
     return this.control(m.answerUpdate, m.AnswerSchema, { answer, ...options });
+  }
+
+  /**
+   * Adds to the run's budget limits (dollars, tokens, minutes); a run waiting in `awaiting_budget` goes on as
+   * soon as the new limits allow its next call. Refused for a limit the run was not started with.
+   */
+  extendBudget(payload: m.BudgetPayload): Promise<m.ControlAck> {
+    return this.control(m.budgetUpdate, m.BudgetSchema, payload);
+  }
+
+  /** The plan-quality report (steps, re-plans, parallelism, cost and time, retries, waits, cache), as of now. */
+  async report(): Promise<PlanReport> {
+    return buildReport(await this.state(), Date.now());
   }
 
   /** Lets a tool call waiting for approval run (its id is in the state's `pendingCalls`). */

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ProviderSettings } from '../llm';
+import { loadPriceOverrides, PriceConfigError, type PriceOverrides } from '../llm/prices';
 import {
   DEFAULT_EXECUTOR_MODEL,
   DEFAULT_PLANNER_MODEL,
@@ -54,6 +55,8 @@ export interface AppConfig {
   workspaceRoot: string;
   maxOutputTokens: number;
   uiUrl?: string;
+  /** Prices for models the built-in table lacks or has wrong (MODEL_PRICES_FILE, MODEL_PRICES). */
+  prices?: PriceOverrides;
   /** Where the worker's tools come from besides the built-ins (flags add to these). */
   tools?: { modules: string[]; mcpConfigFile?: string; toolsConfigFile?: string };
 }
@@ -66,7 +69,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`Invalid environment: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
+  let prices: PriceOverrides;
+  try {
+    prices = loadPriceOverrides(env);
+  } catch (err) {
+    if (err instanceof PriceConfigError) throw new ConfigError(`Invalid environment: ${err.message}`);
+    throw err;
+  }
   return {
+    prices,
     providers: {
       ...(e.ANTHROPIC_API_KEY ? { anthropicApiKey: e.ANTHROPIC_API_KEY } : {}),
       ...(e.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: e.ANTHROPIC_BASE_URL } : {}),

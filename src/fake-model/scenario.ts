@@ -18,8 +18,14 @@ const Reply = z
   .object({
     text: z.string().optional(),
     toolCalls: z.array(ToolCallReply).optional(),
+    /** Overrides the emulated usage. inputTokens counts every input token, cached ones included. */
     usage: z
-      .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
+      .object({
+        inputTokens: z.number().int().min(0),
+        outputTokens: z.number().int().min(0),
+        cacheReadTokens: z.number().int().min(0).optional(),
+        cacheWriteTokens: z.number().int().min(0).optional(),
+      })
       .strict()
       .optional(),
     /** Overrides the stop reason (Anthropic stop_reason, OpenAI finish_reason), e.g. "refusal". */
@@ -79,6 +85,14 @@ export const ScenarioSchema = z
   .object({
     description: z.string().optional(),
     rules: z.array(RuleSchema).min(1),
+    /** The prompt-cache emulation (see prompt-cache.ts): the shortest prefix each API caches, in tokens. */
+    cache: z
+      .object({
+        anthropicMinTokens: z.number().int().min(0).default(0),
+        openaiMinTokens: z.number().int().min(0).default(1024),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -7,8 +7,16 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeZodError } from '../../workflows/schemas';
+import { PromptCache } from './prompt-cache';
 import { ScenarioSchema, type ParsedScenario, type Rule, type Scenario } from './scenario';
-import { errorBody, normalizeRequest, successBody, type Api, type NormalizedRequest } from './wire';
+import {
+  errorBody,
+  normalizeRequest,
+  replyUsage,
+  successBody,
+  type Api,
+  type NormalizedRequest,
+} from './wire';
 
 export interface RecordedRequest extends NormalizedRequest {
   seq: number;
@@ -27,6 +35,8 @@ export interface RecordedRequest extends NormalizedRequest {
   authenticated: boolean;
   startedAt: number;
   endedAt?: number;
+  /** The usage the answer reported (inputTokens counts cached tokens too), for tests to add up. */
+  usage?: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
 }
 
 interface RuleState {
@@ -42,6 +52,9 @@ interface RuleState {
 export class FakeModelServer extends EventEmitter {
   private server?: http.Server;
   private rules: RuleState[] = [];
+  private cacheSettings: ParsedScenario['cache'] = { anthropicMinTokens: 0, openaiMinTokens: 1024 };
+  /** The providers' prompt caches, emulated (kept across scenarios, like a real cache; reset clears it). */
+  readonly promptCache = new PromptCache();
   readonly requests: RecordedRequest[] = [];
   private seq = 0;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -99,6 +112,7 @@ export class FakeModelServer extends EventEmitter {
   }
 
   private load(scenario: ParsedScenario): void {
+    this.cacheSettings = scenario.cache;
     this.rules = scenario.rules.map((rule, index) => ({ rule, label: rule.name ?? `#${index}`, used: 0 }));
   }
 
@@ -109,6 +123,7 @@ export class FakeModelServer extends EventEmitter {
     }
     if (req.method === 'POST' && url.pathname === '/_fake/reset') {
       this.clearRequests();
+      this.promptCache.clear();
       for (const r of this.rules) r.used = 0;
       return sendJson(res, 200, { ok: true });
     }
@@ -189,7 +204,11 @@ export class FakeModelServer extends EventEmitter {
     }
     if (rule.rawBody !== undefined) return this.finish(record, res, 200, rule.rawBody);
 
-    if (rule.reply) return this.finish(record, res, 200, successBody(api, normalized, rule.reply));
+    if (rule.reply) {
+      const usage = replyUsage(rule.reply, this.promptCache.usage(api, body, this.cacheSettings));
+      record.usage = usage;
+      return this.finish(record, res, 200, successBody(api, normalized, rule.reply, usage));
+    }
   }
 
   private finish(record: RecordedRequest, res: http.ServerResponse, status: number, body: unknown): void {

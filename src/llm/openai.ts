@@ -30,9 +30,16 @@ export class OpenAIModelClient implements ModelClient {
   }
 
   async complete(request: ModelRequest): Promise<ModelResponse> {
+    // OpenAI caches long prompt prefixes on its own; the stable prefix leads the first user message so the
+    // part that repeats comes first.
+    const messages = request.messages.flatMap(toOpenAIMessages);
+    const first = messages[0];
+    if (request.stablePrefix !== undefined && first?.role === 'user' && typeof first.content === 'string') {
+      messages[0] = { role: 'user', content: `${request.stablePrefix}\n\n${first.content}` };
+    }
     const params: ChatParams = {
       model: request.model,
-      messages: [{ role: 'system', content: request.system }, ...request.messages.flatMap(toOpenAIMessages)],
+      messages: [{ role: 'system', content: request.system }, ...messages],
     };
     // OpenAI's own API wants max_completion_tokens; many compatible servers only know max_tokens.
     if (this.compatible) params.max_tokens = request.maxTokens;
@@ -63,13 +70,23 @@ export class OpenAIModelClient implements ModelClient {
     return {
       text: choice?.message.content ?? '',
       toolCalls,
-      usage: {
-        inputTokens: completion.usage?.prompt_tokens ?? 0,
-        outputTokens: completion.usage?.completion_tokens ?? 0,
-      },
+      usage: openaiUsage(completion.usage),
       stopReason: choice?.finish_reason ?? 'unknown',
     };
   }
+}
+
+/** prompt_tokens counts cached tokens too; prompt_tokens_details says how many the cache served. */
+function openaiUsage(usage: OpenAI.CompletionUsage | undefined): ModelResponse['usage'] {
+  const read = usage?.prompt_tokens_details?.cached_tokens ?? 0;
+  // Some OpenAI-compatible servers report cache writes too; OpenAI itself bills none.
+  const write = usage?.prompt_tokens_details?.cache_write_tokens ?? 0;
+  return {
+    inputTokens: usage?.prompt_tokens ?? 0,
+    outputTokens: usage?.completion_tokens ?? 0,
+    ...(read > 0 ? { cacheReadTokens: read } : {}),
+    ...(write > 0 ? { cacheWriteTokens: write } : {}),
+  };
 }
 
 /** The SDK does not check the body of a 200 answer; an unusable one fails here, clearly, and is not retried. */

@@ -26,6 +26,19 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** Sent as the Idempotency-Key header: stable across retries of the same call. */
   idempotencyKey?: string;
+  /**
+   * Text that opens the first user message and is the same on every call of this kind (the goal and
+   * context, for instance): sent before the first message's own text, in the same turn.
+   */
+  stablePrefix?: string;
+  /**
+   * Ask the provider to cache what repeats: "prefix" marks tools, system prompt and `stablePrefix`, which
+   * the next call of this kind reads from the cache; "conversation" marks the newest message too, for a
+   * conversation whose next turn resends everything so far. Anthropic needs cache_control marks for this
+   * (and caches only prefixes of 1,024 tokens or more, 2,048 for Haiku models); OpenAI caches prefixes of
+   * 1,024 tokens or more on its own, marks or not.
+   */
+  promptCache?: 'prefix' | 'conversation';
 }
 
 export interface ModelResponse {

@@ -3,6 +3,7 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import { createActivities } from '../../activities';
 import type { AppConfig } from '../config';
 import { ModelClients } from '../llm';
+import { PriceTable } from '../llm/prices';
 import { loadToolSetup, ToolBox, ToolRegistry } from '../tools';
 import { cachedWorkflowBundle } from './bundle';
 import { SecretRedactor } from '../security/redact';
@@ -63,6 +64,7 @@ export async function createWorker(options: CreateWorkerOptions): Promise<Worker
     tools,
     workspaceRoot: path.resolve(options.config.workspaceRoot),
     maxOutputTokens: options.config.maxOutputTokens,
+    prices: new PriceTable(options.config.prices),
   });
   const tracing =
     options.tracing === undefined ? tracingFromEnv(WORKER_SERVICE_NAME) : options.tracing || undefined;

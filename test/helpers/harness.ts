@@ -37,6 +37,8 @@ export interface Harness {
     scenario: Scenario,
     workflowId?: string,
   ): Promise<WorkflowHandle<typeof planAndExecute>>;
+  /** Stop the worker (as a crash or a deploy would) and start a new one on the same server and task queue. */
+  restartWorker(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -46,6 +48,8 @@ export interface HarnessOptions {
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
+  /** Model prices beside the built-in table (as MODEL_PRICES_FILE would give). */
+  prices?: AppConfig['prices'];
   /** Start runs without the project's search attributes, as a client whose server lacks them does. */
   withoutSearchAttributes?: boolean;
 }
@@ -82,16 +86,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     workspaceRoot,
     maxOutputTokens: 1_024,
+    ...(options.prices ? { prices: options.prices } : {}),
   };
   const bundlePath = process.env.PE_WORKFLOW_BUNDLE;
-  const worker: Worker = await createWorker({
-    connection: env.nativeConnection,
-    namespace: env.namespace ?? 'default',
-    config,
-    ...(options.tools ? { tools: options.tools } : {}),
-    ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
-  });
-  const running = worker.run();
+  const newWorker = (): Promise<Worker> =>
+    createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      config,
+      ...(options.tools ? { tools: options.tools } : {}),
+      ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+    });
+  let worker: Worker = await newWorker();
+  let running = worker.run();
 
   return {
     env,
@@ -117,6 +124,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
               ]),
             }),
       });
+    },
+    async restartWorker() {
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
     },
     async shutdown() {
       worker.shutdown();

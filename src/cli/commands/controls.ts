@@ -5,6 +5,7 @@
  */
 import { editFromFlags } from '../edit-ops';
 import { formatAck, formatCancelOutcome } from '../format';
+import { amountFlag, decimalFlag } from '../flag-rules';
 import { UsageError } from '../usage-error';
 import { print, requireArg, runArg, text, type CommandContext } from './context';
 import type { ControlAck } from '../../../workflows/messages';
@@ -90,4 +91,25 @@ export async function denyCall(ctx: CommandContext): Promise<number> {
   const callId = requireArg(ctx, ctx.positionals[1], 'the call id (status shows it)');
   const reason = requireArg(ctx, text(ctx, 'reason'), '--reason (what the model is told)');
   return printAck(ctx, await (await runArg(ctx)).denyCall(callId, reason));
+}
+
+/** Extends the budget: `--add-usd N`, `--add-tokens N`, `--add-minutes N` (any of them). */
+export async function budget(ctx: CommandContext): Promise<number> {
+  const usd = text(ctx, 'add-usd');
+  const tokens = text(ctx, 'add-tokens');
+  const minutes = text(ctx, 'add-minutes');
+  if (usd === undefined && tokens === undefined && minutes === undefined) {
+    throw new UsageError(`budget needs --add-usd N, --add-tokens N or --add-minutes N.\n${ctx.usage}`);
+  }
+  const reason = text(ctx, 'reason');
+  const run = await runArg(ctx);
+  return printAck(
+    ctx,
+    await run.extendBudget({
+      ...(usd !== undefined ? { addUsd: amountFlag('add-usd', usd) } : {}),
+      ...(tokens !== undefined ? { addTokens: decimalFlag('add-tokens', tokens) } : {}),
+      ...(minutes !== undefined ? { addMinutes: amountFlag('add-minutes', minutes) } : {}),
+      reason: reason ?? `extended ${BY_CLI}`,
+    }),
+  );
 }

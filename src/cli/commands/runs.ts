@@ -1,7 +1,8 @@
-/** Commands that start and read runs: start, status, result, list, watch. */
+/** Commands that start and read runs: start, status, result, list, watch, report. */
 import { decimalFlag } from '../flag-rules';
 import { formatEvent, formatState, oneLine } from '../format';
 import { runFromFlags } from '../run-input';
+import { formatReport } from '../../report';
 import { UsageError } from '../usage-error';
 import { watchCommand } from '../watch';
 import { print, requireArg, runArg, type CommandContext } from './context';
@@ -93,4 +94,12 @@ export async function watch(ctx: CommandContext): Promise<number> {
   requireArg(ctx, ctx.positionals[0], 'the workflow id');
   const { state, execution } = await watchCommand(await runArg(ctx));
   return execution === 'FAILED' || state?.status === 'failed' ? 1 : 0;
+}
+
+/** The plan-quality report of a run, running or ended (a worker must answer the state query). */
+export async function report(ctx: CommandContext): Promise<number> {
+  const run = await runArg(ctx);
+  const figures = await run.report();
+  print(ctx, { workflowId: run.workflowId, ...figures }, () => formatReport(figures));
+  return 0;
 }

@@ -134,6 +134,13 @@ export const MESSAGES: MessageDoc[] = [
     m.AnswerSchema,
     "Answers the executor's pending ask_human question (the oldest one, or questionId).",
   ),
+  control(
+    m.budgetUpdate,
+    m.budgetSignal,
+    'budget.schema.json',
+    m.BudgetSchema,
+    'Adds to the budget limits the run was started with (dollars, tokens, minutes); a run waiting in awaiting_budget goes on as soon as the new limits allow its next call.',
+  ),
   {
     name: m.getStateQuery.name,
     kinds: ['query'],

@@ -4,25 +4,31 @@
  * TypeScript types (workflows/state.ts, messages.ts); the `Same<...>` checks at the end make `npm run
  * typecheck` fail when a schema here and the workflow's type drift apart.
  */
+import {
+  BudgetStateSchema,
+  CallTotalsSchema,
+  RunSpendSchema,
+  RunStatusSchema as StatusEnum,
+  StatusMsSchema,
+} from '../../../workflows/cost-schemas';
 import { ToolCatalogueSchema } from '../../../workflows/tool-catalogue';
 import { z } from 'zod';
 import type { ControlAck, PlanView } from '../../../workflows/messages';
 import { RunOptionsSchema, StepDraftSchema } from '../../../workflows/schemas';
+import { PlanReportSchema } from './report';
 import type { PlanStep, RunResult, RunState } from '../../../workflows/state';
 
 export const StepStatusSchema = z.enum(['pending', 'running', 'done', 'failed', 'skipped', 'removed']);
-export const RunStatusSchema = z.enum([
-  'planning',
-  'awaiting_approval',
-  'executing',
-  'replanning',
-  'paused',
-  'waiting_for_human',
-  'completed',
-  'failed',
+export const RunStatusSchema = StatusEnum;
+const EndReasonSchema = z.enum([
+  'answered',
+  'max_steps',
+  'max_replans',
+  'budget_exhausted',
+  'rejected',
   'cancelled',
+  'error',
 ]);
-const EndReasonSchema = z.enum(['answered', 'max_steps', 'max_replans', 'rejected', 'cancelled', 'error']);
 const Timestamp = z.string().describe('ISO 8601 time, e.g. 2026-11-27T03:34:08.123Z');
 
 export const PlanStepSchema = StepDraftSchema.extend({
@@ -37,6 +43,15 @@ export const PlanStepSchema = StepDraftSchema.extend({
   revision: z.number().int().describe('plan version that introduced the step in its current form'),
   startedAt: Timestamp.optional(),
   endedAt: Timestamp.optional(),
+  spend: CallTotalsSchema.optional().describe(
+    "the step's model calls: tokens, dollars (null: unknown), time",
+  ),
+  inputHash: z.string().optional().describe("fingerprint of the step's inputs when it started"),
+  reusedFrom: z
+    .string()
+    .optional()
+    .describe('the done step whose result this one took (same inputs, no call)'),
+  redoes: z.string().optional().describe('the finished step whose work this one did again (paid twice)'),
 }).strict();
 
 export const PlanRevisionSchema = z
@@ -64,8 +79,17 @@ export const UsageEntrySchema = z
     role: z.enum(['planner', 'executor', 'replanner']),
     model: z.string(),
     calls: z.number().int(),
-    inputTokens: z.number().int(),
+    inputTokens: z.number().int().describe('every input token, cached ones included'),
     outputTokens: z.number().int(),
+    cacheReadTokens: z.number().int().optional(),
+    cacheWriteTokens: z.number().int().optional(),
+    costUsd: z.number().nullable().optional().describe('dollars of the priced calls; null: none had a price'),
+    unpricedCalls: z
+      .number()
+      .int()
+      .optional()
+      .describe('calls without a price: costUsd is then a lower bound'),
+    ms: z.number().optional(),
   })
   .strict();
 
@@ -119,6 +143,12 @@ export const RunStateSchema = z
     continuedAsNew: z.number().int(),
 
     usage: z.array(UsageEntrySchema),
+    spend: RunSpendSchema.optional().describe(
+      'recent model calls one by one, retries, re-asks, reused steps',
+    ),
+    budget: BudgetStateSchema.optional().describe('limits, extensions, and what the run waits for'),
+    statusSince: Timestamp.optional(),
+    statusMs: StatusMsSchema.optional().describe('milliseconds spent in each status so far'),
     events: z.array(RunEventSchema),
     eventsTotal: z.number().int(),
     answer: z.string().optional(),
@@ -177,6 +207,9 @@ export const RunResultSchema = z
     usage: z.array(UsageEntrySchema),
     stepsExecuted: z.number().int(),
     replans: z.number().int(),
+    report: PlanReportSchema.optional().describe(
+      'plan quality: steps, re-plans, parallelism, cost and time per step and role, retries, waits, cache',
+    ),
   })
   .strict();
 
