@@ -72,7 +72,11 @@ export async function callForStructured<T>(
 }
 
 /** The answer as structured output, priced: valid, or what is wrong with it. */
-function judge<T>(call: StructuredCall<T>, response: ModelResponse, prices: PriceTable): StructuredOutcome<T> {
+function judge<T>(
+  call: StructuredCall<T>,
+  response: ModelResponse,
+  prices: PriceTable,
+): StructuredOutcome<T> {
   const { usage, ...bill } = billed(prices, call.modelSpec, response.usage);
   const toolCall = response.toolCalls.find((c) => c.name === call.tool.name);
   if (!toolCall) {
