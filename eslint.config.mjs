@@ -33,10 +33,14 @@ export default tseslint.config(
     ignores: [
       'dist/**',
       'node_modules/**',
+      '.scratch/**',
+      '.cache/**',
       '.tools/**',
       '.temporal/**',
       '.workspace/**',
       'coverage/**',
+      'bench/peer-langgraph/node_modules/**',
+      '.cluster*/**',
       'reports/**',
       '.stryker-tmp/**',
     ],
@@ -92,6 +96,12 @@ export default tseslint.config(
   },
   {
     files: ['**/*.mjs', 'jest.config.ts', 'jest.drill.config.ts', 'jest.mutate.config.ts'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+  {
+    // The bench's peer has its own package.json, lock and tsconfig (`npm run typecheck` there) and may not
+    // be installed: lint it without type information, which would need its node_modules.
+    files: ['bench/peer-langgraph/**/*.ts'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

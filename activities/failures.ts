@@ -19,7 +19,11 @@ export function toActivityFailure(err: unknown): unknown {
       type: err.kind === 'retryable' ? FailureType.modelRetryable : FailureType.modelRejected,
       nonRetryable: err.kind === 'fatal',
       ...(err.retryAfterMs !== undefined ? { nextRetryDelay: err.retryAfterMs } : {}),
-      details: [{ provider: err.provider, status: err.status ?? null }],
+      // Also in the details: the workflow cannot read nextRetryDelay back, and waits this long itself
+      // before it retries a failed local attempt as a regular activity.
+      details: [
+        { provider: err.provider, status: err.status ?? null, retryAfterMs: err.retryAfterMs ?? null },
+      ],
     });
   }
   if (err instanceof ModelConfigError) {

@@ -1,16 +1,34 @@
 /**
  * The effect boundary: every model call and tool call the workflow makes. Thin by design: build the
- * prompt, call src/llm or src/tools, validate, classify failures.
+ * prompt, call src/llm or src/tools, validate, classify failures. Implements the contract the workflow
+ * core owns (workflows/activity-contract.ts), plus the names runs started before v2 still call.
  */
-import { z } from 'zod';
+import { Context } from '@temporalio/activity';
 import type { ModelClients } from '../src/llm';
-import type { ToolRegistry } from '../src/tools';
-import { finishedIds, findPlanProblems } from '../workflows/plan';
-import { ASK_HUMAN_TOOL, AskHumanInputSchema } from '../workflows/messages';
+import type { PriceTable } from '../src/llm/prices';
+import type { ToolBox } from '../src/tools';
+import type {
+  Activities,
+  ExecutorInput,
+  ExecutorOutput,
+  ListToolsInput,
+  PlannerInput,
+  ReplannerInput,
+  StructuredOutcome,
+  Timed,
+  ToolCallOutput,
+  ToolCatalogue,
+  ToolInput,
+} from '../workflows/activity-contract';
+import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
+import { observeModelCall } from '../src/telemetry/calls';
+import { billed } from './billing';
+import { boundModelOutput } from './bounds';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
-import { runTool } from './run-tool';
+import { jsonSchemaOf } from './json-schema';
+import { listTools, toolSummaries } from './list-tools';
 import {
   EXECUTOR_SYSTEM,
   executorBrief,
@@ -21,130 +39,135 @@ import {
   SUBMIT_PLAN_TOOL,
   SUBMIT_REPLAN_TOOL,
 } from './prompts';
-import { callForStructured } from './structured';
-import type {
-  ExecutorTurnInput,
-  ExecutorTurnOutput,
-  PlanGoalInput,
-  PlanGoalOutput,
-  ReplanInput,
-  ReplanOutput,
-  RunToolInput,
-  ToolCall,
-  ToolResult,
-} from './types';
+import { rememberCall } from './remember';
+import { boundStepResult } from './spill';
 
-export type * from './types';
+import { runTool } from './run-tool';
+import { callForStructured } from './structured';
+import { v1Activities } from './v1-compat';
 
 export interface ActivityDeps {
   models: ModelClients;
-  tools: ToolRegistry;
+  tools: ToolBox;
   /** Folder under which each run gets its own workspace folder, named after the workflow id. */
   workspaceRoot: string;
   maxOutputTokens: number;
+  /** What each model costs: every model call's result carries its price (unknown models: null). */
+  prices: PriceTable;
 }
 
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
 const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 
-/** Offered to the executor beside the registry's tools; the workflow itself waits for the answer. */
-const askHumanSpec = {
-  name: ASK_HUMAN_TOOL,
-  description: 'Ask the person overseeing this run one question and wait for the answer.',
-  inputSchema: jsonSchemaOf(AskHumanInputSchema),
-};
-
 export function createActivities(deps: ActivityDeps) {
-  return {
-    async planGoal(input: PlanGoalInput): Promise<PlanGoalOutput> {
-      return callForStructured(deps.models, {
-        modelSpec: input.model,
-        system: PLANNER_SYSTEM,
-        prompt: plannerPrompt(input.goal, input.context, input.correction),
-        tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
-        jsonSchema: plannerJsonSchema,
-        maxTokens: deps.maxOutputTokens,
-        idempotencyKey: input.idempotencyKey,
-        check: (plan) => findPlanProblems(plan.steps, new Set(), new Set()),
-      });
+  const remember = <T extends object>(input: { idempotencyKey: string }, work: () => Promise<T>) =>
+    rememberCall(deps.workspaceRoot, input, work);
+  const activities = {
+    async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
+      return remember(input, async () =>
+        callForStructured(deps.models, deps.prices, {
+          role: 'planner',
+          modelSpec: input.model,
+          system: PLANNER_SYSTEM,
+          prompt: plannerPrompt(
+            input.goal,
+            input.context,
+            input.correction,
+            await toolSummaries(deps.tools, input.tools),
+          ),
+          tool: { name: SUBMIT_PLAN_TOOL, description: 'Submit the plan.', schema: PlannerOutputSchema },
+          jsonSchema: plannerJsonSchema,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
     },
 
-    async replan(input: ReplanInput): Promise<ReplanOutput> {
-      const { done, taken } = finishedIds(input.plan);
-      return callForStructured(deps.models, {
-        modelSpec: input.model,
-        system: REPLANNER_SYSTEM,
-        prompt: replannerPrompt(input),
-        tool: {
-          name: SUBMIT_REPLAN_TOOL,
-          description: 'Submit the re-planning decision.',
-          schema: ReplannerOutputSchema,
-        },
-        jsonSchema: replannerJsonSchema,
-        maxTokens: deps.maxOutputTokens,
-        idempotencyKey: input.idempotencyKey,
-        check: (decision) =>
-          decision.action === 'continue' ? findPlanProblems(decision.remainingSteps, done, taken) : [],
-      });
+    /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
+    async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
+      return remember(input, async () =>
+        callForStructured(deps.models, deps.prices, {
+          role: 'replanner',
+          modelSpec: input.model,
+          system: REPLANNER_SYSTEM,
+          prompt: replannerPrompt(input, await toolSummaries(deps.tools, input.tools)),
+          tool: {
+            name: SUBMIT_REPLAN_TOOL,
+            description: 'Submit the re-planning decision.',
+            schema: ReplannerOutputSchema,
+          },
+          jsonSchema: replannerJsonSchema,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+        }),
+      );
     },
 
-    async executorTurn(input: ExecutorTurnInput): Promise<ExecutorTurnOutput> {
-      const finalTurn = input.turn >= input.maxTurns;
-      const brief =
-        executorBrief(input) + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
-      try {
-        const { client, model } = deps.models.forSpec(input.model);
-        const response = await withHeartbeat((signal) =>
-          client.complete({
-            model,
-            system: EXECUTOR_SYSTEM,
-            messages: [{ role: 'user', text: brief }, ...input.transcript],
-            tools: [...deps.tools.specs(), askHumanSpec],
-            maxTokens: deps.maxOutputTokens,
-            idempotencyKey: input.idempotencyKey,
-            signal,
-          }),
-        );
-        return { ...boundModelOutput(response.text, response.toolCalls), usage: response.usage };
-      } catch (err) {
-        throw toActivityFailure(err);
-      }
+    async executor(input: ExecutorInput): Promise<ExecutorOutput & Timed> {
+      return remember(input, () => executorTurn(deps, input));
     },
 
-    async runTool(input: RunToolInput): Promise<ToolResult> {
-      return runTool(deps.tools, deps.workspaceRoot, input);
+    async tool(input: ToolInput): Promise<ToolCallOutput & Timed> {
+      return remember(input, () => runTool(deps.tools, deps.workspaceRoot, input));
     },
-  };
+
+    async listTools(input: ListToolsInput): Promise<ToolCatalogue & Timed> {
+      return remember(input, () => listTools(deps.tools, input));
+    },
+
+    async settle(): Promise<void> {
+      // Nothing to do: see the contract.
+    },
+
+    async requestCancellation(): Promise<void> {
+      const { info, client } = Context.current();
+      const run = info.workflowExecution;
+      if (!run) throw new Error('requestCancellation must run as part of a workflow');
+      await client.workflow.getHandle(run.workflowId, run.runId).cancel();
+    },
+  } satisfies Activities;
+  return { ...activities, ...v1Activities(activities) };
 }
 
-export type Activities = ReturnType<typeof createActivities>;
-
-/** Model output kept in history at most: text is cut, and an oversized tool call is refused back to the model. */
-export const MAX_MODEL_TEXT_CHARS = 64_000;
-export const MAX_TOOL_ARGUMENT_CHARS = 256_000;
-
-function boundModelOutput(text: string, toolCalls: ToolCall[]): { text: string; toolCalls: ToolCall[] } {
-  const cutText =
-    text.length <= MAX_MODEL_TEXT_CHARS
-      ? text
-      : `${text.slice(0, MAX_MODEL_TEXT_CHARS)}\n[... cut at ${MAX_MODEL_TEXT_CHARS} of ${text.length} characters]`;
-  return {
-    text: cutText,
-    toolCalls: toolCalls.map((call) => {
-      const size =
-        typeof call.input === 'string' ? call.input.length : JSON.stringify(call.input ?? {}).length;
-      if (size <= MAX_TOOL_ARGUMENT_CHARS) return call;
-      return {
-        id: call.id,
-        name: call.name,
-        input: {},
-        inputError: `arguments too large (${size} characters; the limit is ${MAX_TOOL_ARGUMENT_CHARS}): split the work into smaller calls`,
-      };
-    }),
-  };
+async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<ExecutorOutput> {
+  const finalTurn = input.turn >= input.maxTurns;
+  const brief = executorBrief(input);
+  const text = brief.changing + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
+  try {
+    const { client, model } = deps.models.forSpec(input.model);
+    const tools = await deps.tools.specs(input.tools);
+    const call = {
+      role: 'executor',
+      modelSpec: input.model,
+      provider: client.provider,
+      model,
+      maxTokens: deps.maxOutputTokens,
+    } as const;
+    const response = await withHeartbeat((signal) =>
+      observeModelCall(call, () =>
+        client.complete({
+          model,
+          system: EXECUTOR_SYSTEM,
+          // The goal is shared by every step; each turn resends the step's conversation so far.
+          stablePrefix: brief.stable,
+          promptCache: 'conversation',
+          messages: [{ role: 'user', text }, ...input.transcript],
+          tools,
+          maxTokens: deps.maxOutputTokens,
+          idempotencyKey: input.idempotencyKey,
+          signal,
+        }),
+      ),
+    );
+    const bounded = boundModelOutput(response.text, response.toolCalls);
+    // A final summary (no tool calls) is the step's result: a long one is kept whole in the workspace.
+    if (bounded.toolCalls.length === 0) {
+      bounded.text = await boundStepResult(deps.workspaceRoot, input.step.id, bounded.text.trim());
+    }
+    return { ...bounded, ...billed(deps.prices, input.model, response.usage) };
+  } catch (err) {
+    throw toActivityFailure(err);
+  }
 }
 
-function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io: 'input' }) as Record<string, unknown>;
-  return rest;
-}
+export type WorkerActivities = ReturnType<typeof createActivities>;

@@ -1,19 +1,25 @@
 import type { z } from 'zod';
-import type { ModelClients, ModelRequest } from '../src/llm';
+import type { ModelClients, ModelRequest, ModelResponse } from '../src/llm';
+import type { PriceTable } from '../src/llm/prices';
+import { observeModelCall } from '../src/telemetry/calls';
+import { billed } from './billing';
 import { toActivityFailure } from './failures';
 import { withHeartbeat } from './heartbeat';
-import type { StructuredOutcome } from './types';
+import type { SplitPrompt } from './prompts';
+import type { StructuredOutcome } from '../workflows/activity-contract';
 
 export interface StructuredCall<T> {
+  role: 'planner' | 'replanner';
   modelSpec: string;
   system: string;
-  prompt: string;
+  /** The goal and context go first, as a prefix the provider may serve from its prompt cache. */
+  prompt: SplitPrompt;
   tool: { name: string; description: string; schema: z.ZodType<T> };
   jsonSchema: Record<string, unknown>;
   maxTokens: number;
   idempotencyKey: string;
   /** Checks beyond the schema (graph rules); returns problems, empty when fine. */
-  check: (value: T) => string[];
+  check?: (value: T) => string[];
 }
 
 /**
@@ -22,6 +28,7 @@ export interface StructuredCall<T> {
  */
 export async function callForStructured<T>(
   clients: ModelClients,
+  prices: PriceTable,
   call: StructuredCall<T>,
 ): Promise<StructuredOutcome<T>> {
   let resolved;
@@ -34,19 +41,43 @@ export async function callForStructured<T>(
   const request: Omit<ModelRequest, 'signal'> = {
     model,
     system: call.system,
-    messages: [{ role: 'user', text: call.prompt }],
+    stablePrefix: call.prompt.stable,
+    messages: [{ role: 'user', text: call.prompt.changing }],
+    promptCache: 'prefix',
     tools: [{ name: call.tool.name, description: call.tool.description, inputSchema: call.jsonSchema }],
     forceTool: call.tool.name,
     maxTokens: call.maxTokens,
     idempotencyKey: call.idempotencyKey,
   };
+  let outcome: StructuredOutcome<T> | undefined;
   let response;
   try {
-    response = await withHeartbeat((signal) => client.complete({ ...request, signal }));
+    response = await withHeartbeat((signal) =>
+      observeModelCall(
+        {
+          role: call.role,
+          modelSpec: call.modelSpec,
+          provider: client.provider,
+          model,
+          maxTokens: call.maxTokens,
+        },
+        () => client.complete({ ...request, signal }),
+        (answer) => ((outcome = judge(call, answer, prices)).valid ? 'ok' : 'invalid_output'),
+      ),
+    );
   } catch (err) {
     throw toActivityFailure(err);
   }
-  const usage = response.usage;
+  return outcome ?? judge(call, response, prices);
+}
+
+/** The answer as structured output, priced: valid, or what is wrong with it. */
+function judge<T>(
+  call: StructuredCall<T>,
+  response: ModelResponse,
+  prices: PriceTable,
+): StructuredOutcome<T> {
+  const { usage, ...bill } = billed(prices, call.modelSpec, response.usage);
   const toolCall = response.toolCalls.find((c) => c.name === call.tool.name);
   if (!toolCall) {
     return {
@@ -54,20 +85,21 @@ export async function callForStructured<T>(
       problems: `the model did not call ${call.tool.name}`,
       rawOutput: response.text.slice(0, 4_000),
       usage,
+      ...bill,
     };
   }
   const rawOutput = (
     typeof toolCall.input === 'string' ? toolCall.input : JSON.stringify(toolCall.input)
   ).slice(0, 8_000);
-  if (toolCall.inputError) return { valid: false, problems: toolCall.inputError, rawOutput, usage };
+  if (toolCall.inputError) return { valid: false, problems: toolCall.inputError, rawOutput, usage, ...bill };
   const parsed = call.tool.schema.safeParse(toolCall.input);
   if (!parsed.success) {
     const problems = parsed.error.issues
       .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
       .join('; ');
-    return { valid: false, problems, rawOutput, usage };
+    return { valid: false, problems, rawOutput, usage, ...bill };
   }
-  const problems = call.check(parsed.data);
-  if (problems.length > 0) return { valid: false, problems: problems.join('; '), rawOutput, usage };
-  return { valid: true, value: parsed.data, usage };
+  const problems = call.check?.(parsed.data) ?? [];
+  if (problems.length > 0) return { valid: false, problems: problems.join('; '), rawOutput, usage, ...bill };
+  return { valid: true, value: parsed.data, usage, ...bill };
 }

@@ -98,7 +98,12 @@ describe('model text', () => {
       {
         rules: [
           planRule([{ id: 'a', title: 'Talk' }]),
-          executorRule('a', { text: `START ${'y'.repeat(70_000)}` }),
+          // Text beside a tool call is kept in history (a final summary that long goes to the workspace).
+          executorRule('a', {
+            text: `START ${'y'.repeat(70_000)}`,
+            toolCalls: [{ name: 'write_file', input: { path: 'said.txt', content: 'said' } }],
+          }),
+          executorRule('a', { text: 'Said it.' }),
           finishRule('heard enough'),
         ],
       },

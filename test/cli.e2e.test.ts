@@ -10,7 +10,7 @@ import { FakeModelServer } from '../src/fake-model/server';
 import { ROOT, runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, fullRunScenario, planRule } from './helpers/scenarios';
-import { waitForState } from './helpers/wait';
+import { waitFor, waitForState } from './helpers/wait';
 
 const demoScenario = JSON.parse(
   readFileSync(path.join(ROOT, 'examples/scenarios/demo.json'), 'utf8'),
@@ -137,8 +137,26 @@ describe('npm run agent', () => {
 
     const list = await runCli('src/cli/agent.ts', ['list', '--json'], env);
     expect(JSON.parse(list.stdout)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ workflowId, status: 'COMPLETED' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ workflowId, execution: 'COMPLETED', status: 'completed' }),
+      ]),
     );
+    // Filtered by the run's own search attributes (the visibility store may lag a moment).
+    await waitFor('list --status to find the run', async () => {
+      const filtered = await runCli('src/cli/agent.ts', ['list', '--status', 'completed', '--json'], env);
+      const rows = JSON.parse(filtered.stdout) as { workflowId: string; status: string }[];
+      return rows.some((r) => r.workflowId === workflowId) && rows.every((r) => r.status === 'completed')
+        ? true
+        : undefined;
+    });
+    const waiting = await runCli('src/cli/agent.ts', ['list', '--needs-person', '--json'], env);
+    expect((JSON.parse(waiting.stdout) as { workflowId: string }[]).map((r) => r.workflowId)).not.toContain(
+      workflowId,
+    );
+    const bad = await runCli('src/cli/agent.ts', ['list', '--status', "x' OR 1=1"], env);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('is not a run status');
+
     expect(h.fake.requests[0]?.body.max_tokens).toBe(1_024);
   });
 
@@ -153,7 +171,7 @@ describe('npm run agent', () => {
   it.each([
     [['start', ''], 'goal: must not be empty'],
     [['start', 'x', '--parallel', 'two'], '--parallel must be a whole number'],
-    [['start', 'x', '--executor-model', 'gpt-4o'], 'options.executorModel: must be "provider:model"'],
+    [['start', 'x', '--executor-model', 'gpt-4o'], '--executor-model: must be "provider:model"'],
     [['start', 'x', '--bogus'], "Unknown option '--bogus'"],
     [['frobnicate'], 'Unknown command "frobnicate"'],
   ])('rejects %j with exit code 2 and says what is wrong', async (args, message) => {
@@ -183,8 +201,8 @@ describe('npm run agent', () => {
     expect(await description.staticSummary()).toBe('Plan-and-execute: Steer me');
     expect(await description.staticDetails()).toContain('- waits for approval after planning');
 
-    const status = await agent('status', workflowId);
-    expect(status.stdout).toContain('approval: waiting');
+    const waiting = await agent('status', workflowId);
+    expect(waiting.stdout).toContain('approval: waiting');
 
     const edit = await agent(
       'edit',
@@ -213,11 +231,17 @@ describe('npm run agent', () => {
     expect((await agent('advise', workflowId, 'Be brief.')).code).toBe(0);
     expect((await agent('approve', workflowId)).stdout).toContain('OK: approved');
 
+    // Into a pipe, watch writes one line per change: events, the plan's steps, status changes, the end.
     const watched = await agent('watch', workflowId);
     expect(watched.code).toBe(0);
-    expect(watched.stdout).toContain(`${workflowId} (COMPLETED)`);
-    expect(watched.stdout).toContain('✓ z [done] Zed  (after a)  (pinned: a person added or changed it)');
-    expect(watched.stdout).toContain('[####################] 2/2 steps');
+    expect(watched.stdout).toMatch(/step_done +Step z done: Z done/);
+    expect(watched.stdout).toMatch(/step +z \[(pending|running|done)\] Zed \(after a\)/);
+    expect(watched.stdout).toContain(
+      `${workflowId} closed: COMPLETED, status completed (answered), plan v3, 2/2 steps done`,
+    );
+    expect(watched.stdout).not.toContain('\x1b');
+    const status = await agent('status', workflowId);
+    expect(status.stdout).toContain('✓ z [done] Zed  (after a)  (pinned: a person added or changed it)');
     expect(h.fake.requests.find((r) => r.text.includes('Your step: z:'))?.text).toContain('Be brief.');
 
     const late = await agent('cancel', workflowId);
@@ -252,11 +276,26 @@ describe('npm run agent', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('Rejected: the run is already paused');
     expect((await agent('resume', workflowId)).stdout).toContain('OK: resumed');
-    expect((await agent('cancel', workflowId, '--reason', 'enough')).stdout).toContain('OK: cancelling');
-    const result = await agent('result', workflowId, '--json');
-    expect(JSON.parse(result.stdout)).toMatchObject({
+    // cancel waits for the run to close and says how it ended.
+    const cancelled = await agent('cancel', workflowId, '--reason', 'enough');
+    expect({ code: cancelled.code, stderr: cancelled.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(cancelled.stdout).toMatch(/^OK: cancelling \(plan v2, status executing\)$/m);
+    expect(cancelled.stdout).toContain(
+      'Ended: plan v2, status cancelled (cancelled), Temporal execution CANCELLED',
+    );
+    expect(cancelled.stdout).toContain('end: Cancelled by a person: enough. Steps done before that: a.');
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    // The result of a cancelled run is its end, not a crash.
+    const result = await agent('result', workflowId);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      'ended:    cancelled after 1 steps and 1 re-plans (Temporal execution CANCELLED)',
+    );
+    const status = await agent('status', workflowId, '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      execution: 'CANCELLED',
       endReason: 'cancelled',
-      message: expect.stringContaining('enough'),
+      endMessage: expect.stringContaining('enough'),
     });
     expect(h.fake.requests.find((r) => r.lastMessageText.includes('A person answered: Green'))).toBeDefined();
   });

@@ -18,14 +18,14 @@ describe('failure classification for Temporal', () => {
     expect(failure.type).toBe('ModelCallRetryable');
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBe(1_500);
-    expect(failure.details).toEqual([{ provider: 'Anthropic', status: 429 }]);
+    expect(failure.details).toEqual([{ provider: 'Anthropic', status: 429, retryAfterMs: 1_500 }]);
   });
 
   it('a retryable error without retry-after leaves the delay to the retry policy', () => {
     const failure = asFailure(new ModelCallError('connection failed', 'retryable', 'OpenAI'));
     expect(failure.nonRetryable).toBe(false);
     expect(failure.nextRetryDelay).toBeUndefined();
-    expect(failure.details).toEqual([{ provider: 'OpenAI', status: null }]);
+    expect(failure.details).toEqual([{ provider: 'OpenAI', status: null, retryAfterMs: null }]);
   });
 
   it('a retry-after of zero is still a delay the server asked for', () => {
@@ -38,7 +38,7 @@ describe('failure classification for Temporal', () => {
     );
     expect(failure.type).toBe('ModelCallRejected');
     expect(failure.nonRetryable).toBe(true);
-    expect(failure.details).toEqual([{ provider: 'Anthropic', status: 401 }]);
+    expect(failure.details).toEqual([{ provider: 'Anthropic', status: 401, retryAfterMs: null }]);
   });
 
   it('missing configuration is not retried', () => {

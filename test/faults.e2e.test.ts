@@ -18,6 +18,7 @@ const BIG_OUTPUT_CHARS = 5 * 1024 * 1024;
 const bigOutputTool = defineTool({
   name: 'dump_logs',
   description: 'Returns a very large log.',
+  kind: 'read-only',
   input: z.object({}).strict(),
   run: () => Promise.resolve(`LOG-START\n${'x'.repeat(BIG_OUTPUT_CHARS - 18)}\nLOG-END`),
 });
@@ -53,7 +54,7 @@ describe('invalid planner output', () => {
     expect(failure.messages[0]).toMatch(/planner \(anthropic:[^)]+\) returned invalid output twice/);
     expect(failure.messages[0]).toContain('steps: Too small');
     expect(failure.messages[0]).toContain(
-      'step "a" depends on "ghost", which is neither in the plan nor a done step',
+      'step "a" depends on "ghost", which is neither in the plan nor a done or running step',
     );
 
     const requests = plannerRequests();
@@ -124,6 +125,45 @@ describe('provider errors', () => {
     expect(attempts).toContain(2);
   });
 
+  it('retries a call that ran as a local activity after the retry-after, as a regular activity', async () => {
+    const handle = await h.start(
+      { goal: 'Survive a rate limit mid-step' },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Step A' }]),
+          {
+            ...executorRule('a', { toolCalls: [{ name: 'list_files', input: {} }] }),
+            match: { contains: 'Your step: a:', lastMessageContains: 'Your step: a:' },
+          },
+          // The executor answered fast once, so its next turn runs locally; it meets a 429.
+          {
+            name: 'rate-limited',
+            match: { contains: 'Your step: a:' },
+            error: { status: 429, message: 'slow down', headers: { 'retry-after': '2' } },
+          },
+          executorRule('a', { text: 'A done' }),
+          finishRule('made it'),
+        ],
+      },
+    );
+    expect((await handle.result()).answer).toBe('made it');
+    const turns = h.fake.requests.filter((r) => r.text.includes('Your step: a:'));
+    expect(turns.map((r) => r.status)).toEqual([200, 429, 200]);
+    expect(turns[2]!.startedAt - turns[1]!.endedAt!).toBeGreaterThanOrEqual(1_900);
+    // In history: the failed local attempt as a marker with its failure, a durable 2 s timer for the
+    // retry-after, then the retry as a regular activity.
+    const events = (await handle.fetchHistory()).events ?? [];
+    const failedMarker = events.find((e) => e.markerRecordedEventAttributes?.failure);
+    expect(failedMarker?.markerRecordedEventAttributes?.failure?.message).toContain('429');
+    const timer = events.find((e) => e.timerStartedEventAttributes);
+    expect(Number(timer?.timerStartedEventAttributes?.startToFireTimeout?.seconds)).toBe(2);
+    const executorActivities = events.filter(
+      (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'executor',
+    );
+    // The first turn (a regular activity, the lane's first call) and the retry.
+    expect(executorActivities).toHaveLength(2);
+  });
+
   it.each([
     ['anthropic:planner-big', 'ANTHROPIC_API_KEY'],
     ['openai:planner-big', 'OPENAI_API_KEY'],
@@ -147,7 +187,7 @@ describe('provider errors', () => {
       const failure = await failureOf(handle.result());
       expect(Date.now() - started).toBeLessThan(5_000);
       expect(plannerRequests()).toHaveLength(1);
-      expect(failure.messages[0]).toContain('planGoal failed');
+      expect(failure.messages[0]).toContain('planner failed');
       expect(failure.messages[0]).toContain('401');
       expect(failure.messages[0]).toContain(`check ${variable}`);
       expect(failure.types).toContain('ModelCallRejected');
@@ -210,7 +250,7 @@ describe('model fault matrix', () => {
     );
     const failure = await failureOf(handle.result());
     expect(plannerRequests()).toHaveLength(5);
-    expect(failure.messages[0]).toMatch(/^planGoal failed after 5 attempts: Anthropic API returned 500/);
+    expect(failure.messages[0]).toMatch(/^planner failed after 5 attempts: Anthropic API returned 500/);
   });
 
   it('pauses for a person instead, with onModelFailure "pause", and retries the call on resume', async () => {
@@ -220,7 +260,7 @@ describe('model fault matrix', () => {
     );
     const paused = await waitForState(handle, 'paused after failure', (s) => s.status === 'paused');
     expect(paused.events.find((e) => e.kind === 'model_failed')?.message).toContain(
-      'Paused: planGoal failed after 5 attempts: Anthropic API returned 503',
+      'Paused: planner failed after 5 attempts: Anthropic API returned 503',
     );
     expect(plannerRequests()).toHaveLength(5);
     await sleep(300);
@@ -292,7 +332,7 @@ describe('workspace confinement', () => {
     expect(result.answer).toBe('stayed inside');
     expect(existsSync(outside)).toBe(false);
     const afterTools = h.fake.requests.filter((r) => r.text.includes('Your step: a:'))[1];
-    expect(afterTools?.text).toContain('leaves the workspace');
+    expect(afterTools?.text).toContain('uses ".." and so may leave the workspace');
     expect(afterTools?.text).toContain('Absolute paths are not allowed');
     const state = await handle.query(getStateQuery);
     expect(state.events.filter((e) => e.kind === 'tool_error')).toHaveLength(2);

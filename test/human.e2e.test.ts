@@ -4,7 +4,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { CancelledFailure, WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   adviseUpdate,
   answerUpdate,
@@ -207,11 +207,16 @@ describe('plan edits while the run goes on', () => {
     expect(executorRequestsFor('b')[0]?.text).toContain('B-EDITED');
     expect(executorRequestsFor('x')[0]?.text).toContain('X-INSTRUCTIONS');
     const state = await handle.query(getStateQuery);
+    // The removed step stays in the plan, marked removed with who removed it and why.
     expect(state.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
+      ['c', 'removed'],
       ['b', 'done'],
       ['x', 'done'],
     ]);
+    expect(state.plan.steps.find((s) => s.id === 'c')?.result).toBe(
+      'Removed by a person in plan v2: a person knows better',
+    );
     const pinnedNotes = state.events.filter((e) => e.kind === 'pinned_kept').map((e) => e.message);
     expect(pinnedNotes).toEqual(
       expect.arrayContaining([
@@ -309,7 +314,7 @@ describe('pause, resume, cancel', () => {
     expect(h.fake.requests.length).toBeGreaterThan(seen);
   });
 
-  it('cancel ends the run as cancelled, cancelling the call in flight, and keeps what was done', async () => {
+  it("cancel ends the run in Temporal's Canceled state, cancelling the call in flight, and keeps what was done", async () => {
     const handle = await h.start(
       { goal: 'Cancel me' },
       {
@@ -325,19 +330,38 @@ describe('pause, resume, cancel', () => {
       },
     );
     await waitForState(handle, 'step b running', (s) => s.runningStepIds.includes('b'));
-    await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
-    const result = await handle.result();
+    const ack = await handle.executeUpdate(cancelUpdate, { args: [{ reason: 'changed my mind' }] });
+    expect(ack.message).toBe('cancelling');
+    const failure = await handle.result().catch((err: unknown) => err);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause).toBeInstanceOf(CancelledFailure);
     await recordHistory(handle, 'cancelled', h.env.address);
-    expect(result.endReason).toBe('cancelled');
-    expect(result.message).toBe('Cancelled by a person: changed my mind. Steps done before that: a.');
+    // Temporal's own status says Canceled, so the Web UI's list can be filtered by it.
+    expect((await handle.describe()).status.name).toBe('CANCELLED');
+    const { stdout } = await promisify(execFile)(process.env.TEMPORAL_CLI_PATH!, [
+      'workflow',
+      'list',
+      '--address',
+      h.env.address,
+      '--query',
+      `WorkflowId="${handle.workflowId}" AND ExecutionStatus="Canceled"`,
+      '--output',
+      'json',
+    ]);
+    expect(stdout).toContain(handle.workflowId);
+    // The final state, by query, says who cancelled and what was done.
     const state = await handle.query(getStateQuery);
     expect(state.status).toBe('cancelled');
+    expect(state.endReason).toBe('cancelled');
+    expect(state.endMessage).toBe('Cancelled by a person: changed my mind. Steps done before that: a.');
     expect(state.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
       ['b', 'failed'],
     ]);
-    const history = await handle.fetchHistory();
-    expect(history.events?.some((e) => e.activityTaskCancelRequestedEventAttributes)).toBe(true);
+    // The model call in flight was cut off: the fake server saw the client hang up, and never answered.
+    const inFlight = h.fake.requests.find((r) => r.text.includes('Your step: b:'));
+    expect(inFlight?.endedAt).toBeDefined();
+    expect(inFlight?.status).toBeUndefined();
   });
 });
 
@@ -443,7 +467,7 @@ describe('the executor asks a person', () => {
     expect(executorRequestsFor('a')).toHaveLength(1); // blocked until answered
     expect(
       await rejection(handle.executeUpdate(answerUpdate, { args: [{ answer: 'x', questionId: 'q9' }] })),
-    ).toContain('the pending question is "q1"');
+    ).toContain('question "q9" is not waiting; waiting: q1');
 
     await handle.executeUpdate(answerUpdate, { args: [{ answer: 'Blue' }] });
     const result = await handle.result();

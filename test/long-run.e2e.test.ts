@@ -4,6 +4,7 @@
  * signals sent throughout are not lost.
  */
 import type { Scenario } from '../src/fake-model/scenario';
+import { MAX_ADVICE_NOTES } from '../workflows/limits';
 import { adviseSignal, getStateQuery } from '../workflows/messages';
 import { recordHistory } from './helpers/histories';
 import { startHarness, type Harness } from './helpers/harness';
@@ -11,7 +12,7 @@ import { continueRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep } from './helpers/wait';
 
 const STEPS = 200;
-const SUGGEST_AT = 300; // events; Temporal's default is 4,096
+const SUGGEST_AT = 200; // events; Temporal's default is 4,096
 
 let h: Harness;
 beforeAll(async () => {
@@ -78,10 +79,14 @@ it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering
 
   const state = await handle.query(getStateQuery);
   expect(state.continuedAsNew).toBeGreaterThanOrEqual(3);
-  // Every signal reached the run, whichever link of the chain was current when it was sent.
-  expect(state.advice.map((a) => a.note)).toEqual(
-    Array.from({ length: signalsSent }, (_, i) => `note ${i + 1}`),
+  // Every signal reached the run, whichever link of the chain was current when it was sent: the first
+  // MAX_ADVICE_NOTES as advice, in order, and any beyond the cap refused in the event log, never dropped.
+  const kept = Math.min(signalsSent, MAX_ADVICE_NOTES);
+  expect(state.advice.map((a) => a.note)).toEqual(Array.from({ length: kept }, (_, i) => `note ${i + 1}`));
+  const refused = state.events.filter(
+    (e) => e.kind === 'signal_rejected' && e.message.includes(`${MAX_ADVICE_NOTES} advice notes`),
   );
+  expect(refused).toHaveLength(signalsSent - kept);
   expect(queryFailures).toBe(0);
   expect(queriesAnswered).toBeGreaterThan(5);
 

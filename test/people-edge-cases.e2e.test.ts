@@ -114,7 +114,7 @@ describe('a question asked wrongly', () => {
 });
 
 describe('a re-plan that cannot be merged with people’s edits', () => {
-  it('is not applied: the plan is kept, the log says why, and the run goes on', async () => {
+  it('is re-asked with the problems, and a finish that would strand a person’s step keeps what it needs', async () => {
     const handle = await h.start(
       { goal: 'Merge conflict', options: { requireApproval: true } },
       {
@@ -133,10 +133,12 @@ describe('a re-plan that cannot be merged with people’s edits', () => {
             'p before q',
             'replan-cycle',
           ),
-          executorRule('q', { text: 'Q done' }),
+          // The re-ask finishes, dropping q; the person's p depends on q, so q is kept for p.
           finishRule('too early', 'finish-1'),
+          executorRule('q', { text: 'Q done' }),
+          finishRule('p is left', 'finish-2'),
           executorRule('p', { text: 'P done' }),
-          finishRule('all merged', 'finish-2'),
+          finishRule('all merged', 'finish-3'),
         ],
       },
     );
@@ -148,18 +150,23 @@ describe('a re-plan that cannot be merged with people’s edits', () => {
     });
     const result = await handle.result();
     expect(result.answer).toBe('all merged');
+    const reask = h.fake.requests.find((r) => r.rule === 'finish-1');
+    expect(JSON.stringify(reask?.body)).toContain('dependency cycle');
     const state = await handle.query(getStateQuery);
-    const notApplied = state.events.filter((e) => e.kind === 'replan_not_applied');
-    expect(notApplied).toHaveLength(1);
-    expect(notApplied[0]?.message).toContain(
-      "The re-planner's revision could not be merged with people's edits",
+    const said = (kind: string) => state.events.filter((e) => e.kind === kind).map((e) => e.message);
+    expect(said('invalid_output')).toEqual([
+      'replanner output was invalid, re-asking: dependency cycle: q -> p -> q',
+    ]);
+    expect(said('pinned_kept')).toContain(
+      're-planner dropped step "q", which "p" (a person\'s step) depends on; kept',
     );
-    expect(notApplied[0]?.message).toContain('dependency cycle');
+    expect(said('replan_not_applied')).toEqual([]);
     // No revision by the re-planner made q depend on p; the person's order held.
     expect(state.plan.revisions.map((r) => [r.version, r.author])).toEqual([
       [1, 'planner'],
       [2, 'human'],
       [3, 'replanner'],
+      [4, 'replanner'],
     ]);
     expect(state.plan.steps.map((s) => [s.id, s.status, s.dependsOn])).toEqual([
       ['a', 'done', []],

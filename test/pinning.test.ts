@@ -75,11 +75,29 @@ describe('protecting people’s edits from the re-planner', () => {
     ]);
   });
 
-  it('drops the dependency of a kept pinned step on a step the re-planner dropped', () => {
+  it('keeps a pending step the re-planner dropped when a kept pinned step depends on it', () => {
     const edited = updateStep(plan(), 'b', {});
     const withPinnedOnC = {
       ...edited,
       steps: edited.steps.map((s) => (s.id === 'p' ? { ...s, dependsOn: ['c'] } : s)),
+    };
+    const out = protectHumanEdits(withPinnedOnC, [draft('b', ['a'])], ['p'], []);
+    expect(out.steps).toEqual([
+      draft('b', ['a']),
+      draft('p', ['c'], 'as the person said'),
+      draft('c', ['b']),
+    ]);
+    expect(out.notes).toEqual([
+      're-planner dropped step "p", which a person added or changed; kept',
+      're-planner dropped step "c", which "p" (a person\'s step) depends on; kept',
+    ]);
+  });
+
+  it('drops the dependency of a kept pinned step on a step that can no longer run', () => {
+    const failedC = updateStep(plan(), 'c', { status: 'failed' });
+    const withPinnedOnC = {
+      ...failedC,
+      steps: failedC.steps.map((s) => (s.id === 'p' ? { ...s, dependsOn: ['c'] } : s)),
     };
     const out = protectHumanEdits(withPinnedOnC, [draft('b', ['a'])], ['p'], []);
     expect(out.steps).toEqual([draft('b', ['a']), draft('p', [], 'as the person said')]);

@@ -48,7 +48,14 @@ describe('plan edits', () => {
       'r',
       't2',
     );
-    expect(removed.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'c']);
+    // A removed step stays in the plan, marked removed with who did it and why.
+    expect(removed.plan.steps.map((s) => [s.id, s.status])).toEqual([
+      ['a', 'done'],
+      ['b', 'pending'],
+      ['x', 'removed'],
+      ['c', 'pending'],
+    ]);
+    expect(removed.plan.steps[2]?.result).toBe('Removed by a person in plan v3: r');
     expect(removed.removed).toEqual(['x']);
   });
 
@@ -61,6 +68,7 @@ describe('plan edits', () => {
     const replaced = edit([{ op: 'replaceRemaining', steps: [draft('b', ['a']), draft('z', ['b'])] }]);
     expect(replaced.plan.steps.map((s) => [s.id, s.status])).toEqual([
       ['a', 'done'],
+      ['c', 'removed'],
       ['b', 'pending'],
       ['z', 'pending'],
     ]);
@@ -175,7 +183,14 @@ describe('plan edit rules, message by message', () => {
       { op: 'setDependsOn', id: 'c', dependsOn: ['a'] },
       { op: 'remove', id: 'b' },
     ]);
-    expect(out.plan.steps.map((s) => s.id)).toEqual(['a', 'f', 's', 'c']);
+    // A removed step stays in the plan, marked removed, so everyone can see what was taken out.
+    expect(out.plan.steps.filter((s) => s.status !== 'removed').map((s) => s.id)).toEqual([
+      'a',
+      'f',
+      's',
+      'c',
+    ]);
+    expect(out.plan.steps.find((s) => s.id === 'b')?.status).toBe('removed');
     expect(out.removed).toEqual(['b']);
   });
 

@@ -3,9 +3,9 @@ import {
   describeRevision,
   findCycle,
   findPlanProblems,
-  finishedIds,
   pendingSteps,
   readySteps,
+  replanIdSets,
   replaceRemaining,
   sameDraft,
   updateStep,
@@ -25,13 +25,13 @@ describe('plan model', () => {
     expect(findPlanProblems([draft('a'), draft('a')], none, none)).toContain('duplicate step id "a"');
     expect(findPlanProblems([draft('a', ['a'])], none, none)).toContain('step "a" depends on itself');
     expect(findPlanProblems([draft('a', ['zz'])], none, none)).toEqual([
-      'step "a" depends on "zz", which is neither in the plan nor a done step',
+      'step "a" depends on "zz", which is neither in the plan nor a done or running step',
     ]);
     expect(findPlanProblems([draft('a', ['c']), draft('b', ['a']), draft('c', ['b'])], none, none)).toEqual([
       'dependency cycle: a -> c -> b -> a',
     ]);
     expect(findPlanProblems([draft('x')], new Set(['x']), new Set(['x']))).toEqual([
-      'step id "x" is already used by a finished step',
+      'step id "x" is already used by a step that ran',
     ]);
     expect(findPlanProblems([draft('b', ['a'])], new Set(['a']), new Set(['a']))).toEqual([]);
   });
@@ -128,18 +128,18 @@ describe('plan model details', () => {
     const next = replaceRemaining(plan, [draft('c', ['a'])], 'human', 'person', 't1');
     expect(next.steps.find((s) => s.id === 'b')).toMatchObject({
       status: 'skipped',
-      result: 'Removed by human in revision 2.',
+      result: 'Dropped by the human in plan v2: person',
     });
   });
 
-  it('lists pending steps, and the ids that are done or taken', () => {
+  it('lists pending steps, the ids a re-plan may depend on (done, running) and those it may not reuse', () => {
     let plan = createPlan([draft('a'), draft('b'), draft('c'), draft('d')], 'planner', 'init', 't0');
     plan = updateStep(plan, 'a', { status: 'done' });
     plan = updateStep(plan, 'b', { status: 'failed' });
     plan = updateStep(plan, 'c', { status: 'running' });
     expect(pendingSteps(plan).map((s) => s.id)).toEqual(['d']);
-    const { done, taken } = finishedIds(plan);
-    expect([...done]).toEqual(['a']);
+    const { usable, taken } = replanIdSets(plan);
+    expect([...usable]).toEqual(['a', 'c']);
     expect([...taken]).toEqual(['a', 'b', 'c']);
   });
 

@@ -20,6 +20,7 @@ import { failureOf } from './helpers/failures';
 import { startHarness, type Harness } from './helpers/harness';
 import { sleep } from './helpers/wait';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
+import { getStateQuery } from '../workflows/messages';
 
 const modelRetry = modelCallOptions.retry!;
 const INITIAL_MS = msToNumber(modelRetry.initialInterval!);
@@ -40,7 +41,7 @@ const matchRole = (role: Role): Rule['match'] =>
     : role === 'replanner'
       ? { forcedTool: 'submit_replan' }
       : { lastMessageContains: 'Your step: a:' };
-const ACTIVITY: Record<Role, string> = { planner: 'planGoal', executor: 'executorTurn', replanner: 'replan' };
+const ACTIVITY: Record<Role, string> = { planner: 'planner', executor: 'executor', replanner: 'replanner' };
 type Fault = Omit<Rule, 'match' | 'name'>;
 
 let h: Harness;
@@ -230,7 +231,7 @@ describe('attempt caps', () => {
     });
   });
 
-  it('a tool call whose activity keeps failing stops after the configured number of attempts', async () => {
+  it('a tool call whose activity keeps failing stops after the configured number of attempts, failing its step', async () => {
     const workflowId = `tool-cap-${Date.now()}`;
     // The tool-result store of this run cannot be opened: a file sits where its folder must be.
     mkdirSync(path.join(h.workspaceRoot, '.tool-results'), { recursive: true });
@@ -242,14 +243,22 @@ describe('attempt caps', () => {
         rules: [
           planRule([{ id: 'a', title: 'Step A' }]),
           executorRule('a', { toolCalls: [{ name: 'write_file', input: { path: 'x.md', content: 'x' } }] }),
+          finishRule('gave up on a'),
         ],
       },
       workflowId,
     );
-    const failure = await failureOf(handle.result());
-    expect(failure.messages[0]).toMatch(
-      new RegExp(`^runTool failed after ${TOOL_CALL_MAX_ATTEMPTS} attempts: `),
+    // The step fails with the reason and the re-planner decides; the run itself does not fail.
+    expect((await handle.result()).answer).toBe('gave up on a');
+    const state = await handle.query(getStateQuery);
+    expect(state.plan.steps.find((s) => s.id === 'a')).toMatchObject({ status: 'failed' });
+    expect(state.plan.steps.find((s) => s.id === 'a')?.result).toMatch(
+      new RegExp(
+        `^Tool "write_file" failed for good: tool failed after ${TOOL_CALL_MAX_ATTEMPTS} attempts: `,
+      ),
     );
+    const replan = h.fake.requests.find((r) => r.rule === 'finish');
+    expect(JSON.stringify(replan?.body)).toContain('failed for good');
     const history = await handle.fetchHistory();
     const attempts = (history.events ?? [])
       .map((e) => e.activityTaskStartedEventAttributes?.attempt)

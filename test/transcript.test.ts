@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../activities';
+import type { ChatMessage } from '../workflows/chat';
 import { compactTranscript, MAX_TRANSCRIPT_CHARS } from '../workflows/transcript';
 
 const call = (id: string): ChatMessage => ({

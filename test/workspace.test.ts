@@ -18,6 +18,7 @@ import {
   Workspace,
   workspaceDirName,
 } from '../src/tools';
+import { toolContext } from './helpers/tool-context';
 
 describe('workspace and file tools', () => {
   let root: string;
@@ -37,7 +38,7 @@ describe('workspace and file tools', () => {
     return builtInTools().call(
       name,
       input,
-      { workspace, idempotencyKey: 'k', idempotent: (work) => work(), signal: new AbortController().signal },
+      toolContext(workspace, 'k', (work) => work()),
       'c1',
     );
   };
@@ -48,7 +49,7 @@ describe('workspace and file tools', () => {
       content: 'Wrote 2 bytes to a/b.txt',
       isError: false,
     });
-    expect(readFileSync(path.join(root, 'wf_1', 'a', 'b.txt'), 'utf8')).toBe('hi');
+    expect(readFileSync(path.join(root, workspaceDirName('wf/1'), 'a', 'b.txt'), 'utf8')).toBe('hi');
     expect((await call('list_files', { recursive: true })).content).toBe('a/\na/b.txt');
     expect((await call('read_file', { path: 'a/b.txt' })).content).toBe('hi');
   });
@@ -57,7 +58,7 @@ describe('workspace and file tools', () => {
     const workspace = await Workspace.open(root, 'wf/1');
     symlinkSync(outside, path.join(workspace.root, 'link'));
     const cases: [string, unknown, string][] = [
-      ['read_file', { path: '../../etc/passwd' }, 'leaves the workspace'],
+      ['read_file', { path: '../../etc/passwd' }, 'may leave the workspace'],
       ['read_file', { path: '/etc/passwd' }, 'Absolute paths are not allowed'],
       ['read_file', { path: 'link/secret.txt' }, 'through a symlink'],
       ['write_file', { path: 'link/new.txt', content: 'x' }, 'through a symlink'],
@@ -78,12 +79,7 @@ describe('workspace and file tools', () => {
       builtInTools().call(
         'write_file',
         { path: 'out.txt', content },
-        {
-          workspace,
-          idempotencyKey: key,
-          idempotent: (work) => once(store, key, work),
-          signal: new AbortController().signal,
-        },
+        toolContext(workspace, key, (work) => once(store, key, work)),
         'c1',
       );
     expect((await write('wf/1/step-a/turn-1/call-0', 'first')).content).toBe('Wrote 5 bytes to out.txt');
@@ -94,13 +90,17 @@ describe('workspace and file tools', () => {
     // A different call writes.
     expect((await write('wf/1/step-b/turn-1/call-0', 'second')).content).toBe('Wrote 6 bytes to out.txt');
     expect(readFileSync(path.join(workspace.root, 'out.txt'), 'utf8')).toBe('second');
-    expect(readdirSync(root)).toEqual(expect.arrayContaining(['.tool-results', 'wf_1']));
+    expect(readdirSync(root)).toEqual(expect.arrayContaining(['.tool-results', workspaceDirName('wf/1')]));
   });
 
-  it('names workspaces so that no workflow id reaches the root or its parent', async () => {
-    expect(workspaceDirName('..')).toBe('__');
-    expect(workspaceDirName('.')).toBe('_');
-    expect(workspaceDirName('../etc')).toBe('___etc');
+  it('names workspaces so that no workflow id reaches the root or its parent, and distinct ids never share one', async () => {
+    expect(workspaceDirName('..')).toMatch(/^__~[0-9a-f]{16}$/);
+    expect(workspaceDirName('.')).toMatch(/^_~[0-9a-f]{16}$/);
+    expect(workspaceDirName('../etc')).toMatch(/^___etc~[0-9a-f]{16}$/);
+    expect(workspaceDirName('plan-2026-11-27T00-00-00-abcd')).toBe('plan-2026-11-27T00-00-00-abcd');
+    // Ids that differ only in characters unsafe in paths used to share a folder.
+    const lookalikes = ['a/b', 'a:b', 'a b', 'a_b', 'a\\b', 'x'.repeat(300), `${'x'.repeat(300)}y`];
+    expect(new Set(lookalikes.map(workspaceDirName)).size).toBe(lookalikes.length);
     const ws = await Workspace.open(root, '..');
     expect(path.dirname(ws.root)).toBe(realpathSync(root));
   });

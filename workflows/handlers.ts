@@ -7,53 +7,64 @@
 import type { SignalDefinition, UpdateDefinition } from '@temporalio/common';
 import { ApplicationFailure, setHandler } from '@temporalio/workflow';
 import type { z } from 'zod';
+import type { Budget } from './budget';
+import type { Controls } from './controls';
 import * as m from './messages';
-import type { PlanAndExecuteRun } from './run';
+import type { RunCore } from './run-core';
 import { describeZodError } from './schemas';
+import { planView } from './views';
 
-export function registerHandlers(run: PlanAndExecuteRun): void {
-  setHandler(m.getStateQuery, () => run.state);
-  setHandler(m.getPlanQuery, () => run.planView());
+export function registerHandlers(core: RunCore, controls: Controls, budget?: Budget): void {
+  setHandler(m.getStateQuery, () => core.state);
+  setHandler(m.getPlanQuery, () => planView(core.state));
 
-  control(run, m.editPlanUpdate, m.editPlanSignal, m.EditPlanSchema, {
-    check: (p) => run.checkCanEdit(p.ops),
-    apply: (p) => run.editPlan(p.ops, p.reason),
+  control(controls, m.editPlanUpdate, m.editPlanSignal, m.EditPlanSchema, {
+    check: (p) => controls.checkCanEdit(p.ops),
+    apply: (p) => controls.editPlan(p.ops, p.reason),
   });
-  control(run, m.approveUpdate, m.approveSignal, m.ApproveSchema, {
+  control(controls, m.approveUpdate, m.approveSignal, m.ApproveSchema, {
     check: (p) => {
-      run.checkAwaitingApproval();
-      if (p.ops && p.ops.length > 0) run.checkCanEdit(p.ops);
+      controls.checkAwaitingApproval();
+      if (p.ops && p.ops.length > 0) controls.checkCanEdit(p.ops);
     },
-    apply: (p) => run.approve(p.ops, p.reason),
+    apply: (p) => controls.approve(p.ops, p.reason),
   });
-  control(run, m.rejectUpdate, m.rejectSignal, m.RejectSchema, {
-    check: () => run.checkAwaitingApproval(),
-    apply: (p) => run.reject(p.reason),
+  control(controls, m.rejectUpdate, m.rejectSignal, m.RejectSchema, {
+    check: () => controls.checkAwaitingApproval(),
+    apply: (p) => controls.reject(p.reason),
   });
-  control(run, m.pauseUpdate, m.pauseSignal, m.PauseSchema, {
-    check: () => run.checkCanPause(),
-    apply: (p) => run.pause(p.reason),
+  control(controls, m.pauseUpdate, m.pauseSignal, m.PauseSchema, {
+    check: () => controls.checkCanPause(),
+    apply: (p) => controls.pause(p.reason),
   });
-  control(run, m.resumeUpdate, m.resumeSignal, m.ResumeSchema, {
-    check: () => run.checkCanResume(),
-    apply: () => run.resume(),
+  control(controls, m.resumeUpdate, m.resumeSignal, m.ResumeSchema, {
+    check: () => controls.checkCanResume(),
+    apply: () => controls.resume(),
   });
-  control(run, m.cancelUpdate, m.cancelSignal, m.CancelSchema, {
-    check: () => run.checkCanCancel(),
-    apply: (p) => run.cancel(p.reason),
+  control(controls, m.cancelUpdate, m.cancelSignal, m.CancelSchema, {
+    check: () => controls.checkCanCancel(),
+    apply: (p) => controls.cancel(p.reason),
   });
-  control(run, m.adviseUpdate, m.adviseSignal, m.AdviseSchema, {
-    check: () => run.checkNotEnded(),
-    apply: (p) => run.advise(p.note),
+  control(controls, m.adviseUpdate, m.adviseSignal, m.AdviseSchema, {
+    check: (p) => controls.checkCanAdvise(p.note),
+
+    apply: (p) => controls.advise(p.note),
   });
-  control(run, m.answerUpdate, m.answerSignal, m.AnswerSchema, {
-    check: (p) => run.checkCanAnswer(p.questionId),
-    apply: (p) => run.answer(p.answer),
+  control(controls, m.answerUpdate, m.answerSignal, m.AnswerSchema, {
+    check: (p) => controls.checkCanAnswer(p.questionId),
+    apply: (p) => controls.answer(p.answer, p.questionId),
   });
+  if (budget) {
+    control(controls, m.budgetUpdate, m.budgetSignal, m.BudgetSchema, {
+      check: (p) => budget.checkExtend(p),
+      apply: (p) => budget.extend(p),
+    });
+  }
 }
 
-function control<S extends z.ZodType>(
-  run: PlanAndExecuteRun,
+/** Wire one control: an Update with a validator and a Signal, both parsing the payload and checking the rules. */
+export function control<S extends z.ZodType>(
+  controls: Pick<Controls, 'recordRejectedSignal'>,
   update: UpdateDefinition<m.ControlAck, [z.input<S>]>,
   signal: SignalDefinition<[z.input<S>]>,
   schema: S,
@@ -61,14 +72,22 @@ function control<S extends z.ZodType>(
 ): void {
   const parse = (raw: unknown): z.output<S> => {
     const parsed = schema.safeParse(raw ?? {});
-    if (!parsed.success) throw new Error(`invalid ${update.name} payload: ${describeZodError(parsed.error)}`);
+    if (!parsed.success) {
+      // Names an unknown key with the closest known one: a typo like "reasn" is refused, never dropped.
+      const problems = describeZodError(parsed.error, { schema, input: raw ?? {} });
+      throw new Error(`invalid ${update.name} payload: ${problems}`);
+    }
+
     return parsed.data;
   };
   setHandler(
     update,
     (raw) => {
       try {
-        return rules.apply(parse(raw));
+        const payload = parse(raw);
+        // Re-checked: another message may have changed the run since the validator ran.
+        rules.check(payload);
+        return rules.apply(payload);
       } catch (err) {
         // Thrown from a handler, a plain Error would fail the workflow task; fail only this update.
         throw ApplicationFailure.create({
@@ -86,7 +105,7 @@ function control<S extends z.ZodType>(
       rules.check(payload);
       rules.apply(payload);
     } catch (err) {
-      run.recordRejectedSignal(signal.name, (err as Error).message);
+      controls.recordRejectedSignal(signal.name, (err as Error).message);
     }
   });
 }

@@ -68,9 +68,12 @@ export type AnswerPayload = z.input<typeof AnswerSchema>;
 
 /** What every control update returns once accepted. */
 export interface ControlAck {
+  /** The plan version and run status the command produced. */
   planVersion: number;
   status: RunStatus;
   message: string;
+  /** What the command did differently from what was asked, e.g. a step placed after its dependency. */
+  notes?: string[];
 }
 
 /** A compact view of the plan for terminals and dashboards. */
@@ -105,3 +108,26 @@ export const answerSignal = defineSignal<[AnswerPayload]>('answer');
 /** The tool the executor uses to ask a person; the workflow answers it itself, no activity runs. */
 export const ASK_HUMAN_TOOL = 'ask_human';
 export const AskHumanInputSchema = z.object({ question: z.string().trim().min(1).max(2_000) }).strict();
+
+/**
+ * Extends a run's budget: adds to the limits it was started with (a run without a dollar budget gets no
+ * dollars added). A run waiting in awaiting_budget goes on as soon as the new limits allow its next call.
+ */
+export const BudgetSchema = z
+  .object({
+    addUsd: z.number().positive().max(1_000_000).optional(),
+    addTokens: z.number().int().positive().max(1_000_000_000).optional(),
+    addMinutes: z
+      .number()
+      .positive()
+      .max(LIMITS.maxWaitSeconds / 60)
+      .optional(),
+    reason: Reason.optional(),
+  })
+  .strict()
+  .refine((p) => p.addUsd !== undefined || p.addTokens !== undefined || p.addMinutes !== undefined, {
+    message: 'give at least one of addUsd, addTokens, addMinutes',
+  });
+export type BudgetPayload = z.input<typeof BudgetSchema>;
+export const budgetUpdate = defineUpdate<ControlAck, [BudgetPayload]>('budget');
+export const budgetSignal = defineSignal<[BudgetPayload]>('budget');

@@ -41,9 +41,24 @@ export function protectHumanEdits(
     }
   }
 
+  // A pinned step keeps what it waits for: a pending step it depends on (directly or through another such
+  // step) stays, as it was, even if the re-planner dropped it.
+  const pendingById = new Map(plan.steps.filter((s) => s.status === 'pending').map((s) => [s.id, s]));
+  const queue = steps.filter((d) => pinnedIds.includes(d.id));
+  for (let draft = queue.shift(); draft; draft = queue.shift()) {
+    for (const dep of draft.dependsOn) {
+      const original = pendingById.get(dep);
+      if (!original || removed.has(dep) || steps.some((d) => d.id === dep)) continue;
+      const kept = toDraft(original);
+      steps = [...steps, kept];
+      queue.push(kept);
+      notes.push(`re-planner dropped step "${dep}", which "${draft.id}" (a person's step) depends on; kept`);
+    }
+  }
+
   // A kept step may depend on a step the re-planner dropped; such a dependency could never be met.
   const available = new Set([
-    ...plan.steps.filter((s) => s.status === 'done').map((s) => s.id),
+    ...plan.steps.filter((s) => s.status === 'done' || s.status === 'running').map((s) => s.id),
     ...steps.map((d) => d.id),
   ]);
   steps = steps.map((d) => {

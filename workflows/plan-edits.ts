@@ -18,6 +18,8 @@ export interface EditOutcome {
   touched: string[];
   /** Steps a person removed: the re-planner may not bring them back. */
   removed: string[];
+  /** What the edit did differently from what was asked, e.g. a step placed after its dependency. */
+  notes: string[];
 }
 
 export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at: string): EditOutcome {
@@ -26,6 +28,7 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
   const added: string[] = [];
   const changed = new Set<string>();
   const removed: string[] = [];
+  const notes: string[] = [];
 
   const find = (id: string, opIndex: number): PlanStep => {
     const step = steps.find((s) => s.id === id);
@@ -41,6 +44,11 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
     }
     return step;
   };
+  const markRemoved = (step: PlanStep): void => {
+    step.status = 'removed';
+    step.result = `Removed by a person in plan v${version}: ${reason}`;
+    removed.push(step.id);
+  };
 
   ops.forEach((op, i) => {
     switch (op.op) {
@@ -51,13 +59,13 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
         if (op.after === undefined) steps.push(step);
         else {
           find(op.after, i);
-          steps.splice(steps.findIndex((s) => s.id === op.after) + 1, 0, step);
+          steps.splice(placeAfter(steps, op.after, step, notes), 0, step);
         }
         added.push(step.id);
         break;
       }
       case 'remove': {
-        editable(op.id, i, 'remove');
+        const step = editable(op.id, i, 'remove');
         const dependents = steps.filter(
           (s) => s.status === 'pending' && s.dependsOn.includes(op.id) && s.id !== op.id,
         );
@@ -66,8 +74,7 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
             `edit ${i + 1}: cannot remove step "${op.id}": pending step(s) ${dependents.map((d) => `"${d.id}"`).join(', ')} depend on it; change their dependsOn first`,
           );
         }
-        steps = steps.filter((s) => s.id !== op.id);
-        removed.push(op.id);
+        markRemoved(step);
         break;
       }
       case 'update': {
@@ -110,30 +117,37 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
         break;
       }
       case 'replaceRemaining': {
-        const pending = steps.filter((s) => s.status === 'pending');
         const kept = steps.filter((s) => s.status !== 'pending');
         for (const draft of op.steps) {
-          if (kept.some((s) => s.id === draft.id)) {
+          const owner = kept.find((s) => s.id === draft.id);
+          if (owner) {
             throw new PlanEditError(
-              `edit ${i + 1}: step id "${draft.id}" is already used by a ${kept.find((s) => s.id === draft.id)?.status} step`,
+              `edit ${i + 1}: step id "${draft.id}" is already used by a ${owner.status} step`,
             );
           }
         }
+        const pending = steps.filter((s) => s.status === 'pending');
         const newIds = new Set(op.steps.map((d) => d.id));
-        for (const old of pending) if (!newIds.has(old.id)) removed.push(old.id);
+        for (const old of pending) if (!newIds.has(old.id)) markRemoved(old);
         for (const draft of op.steps) {
           const old = pending.find((s) => s.id === draft.id);
           if (!old) added.push(draft.id);
           else if (!sameDraft(old, draft)) changed.add(draft.id);
         }
-        steps = [...kept, ...op.steps.map((d) => toStep(d, version))];
+        steps = [
+          ...kept,
+          ...pending.filter((s) => s.status === 'removed'),
+          ...op.steps.map((d) => toStep(d, version)),
+        ];
         break;
       }
     }
   });
 
   checkPlan(steps);
-  const touched = [...new Set([...added, ...changed])].filter((id) => steps.some((s) => s.id === id));
+  const touched = [...new Set([...added, ...changed])].filter((id) =>
+    steps.some((s) => s.id === id && s.status === 'pending'),
+  );
   return {
     plan: {
       version,
@@ -153,7 +167,31 @@ export function applyPlanEdits(plan: Plan, ops: PlanEditOp[], reason: string, at
     },
     touched,
     removed,
+    notes,
   };
+}
+
+/**
+ * Where to insert `step` when a person asks for it after `after`: right there, unless one of its
+ * dependencies comes later in the plan, in which case after the last of those (a step shown before what
+ * it waits for would mislead), with a note saying so.
+ */
+function placeAfter(steps: PlanStep[], after: string, step: PlanStep, notes: string[]): number {
+  let index = steps.findIndex((s) => s.id === after) + 1;
+  let movedBehind: string | undefined;
+  for (const dep of step.dependsOn) {
+    const depIndex = steps.findIndex((s) => s.id === dep);
+    if (depIndex >= index) {
+      index = depIndex + 1;
+      movedBehind = dep;
+    }
+  }
+  if (movedBehind !== undefined) {
+    notes.push(
+      `step "${step.id}" was placed after "${movedBehind}", which it depends on, instead of right after "${after}"`,
+    );
+  }
+  return index;
 }
 
 /** Rules every plan must keep after an edit: unique ids, known and usable dependencies, no cycles, bounded size. */
@@ -173,7 +211,7 @@ function checkPlan(steps: PlanStep[]): void {
       const target = byId.get(dep);
       if (dep === s.id) throw new PlanEditError(`step "${s.id}" depends on itself`);
       if (!target) throw new PlanEditError(`step "${s.id}" depends on unknown step "${dep}"`);
-      if (target.status === 'failed' || target.status === 'skipped') {
+      if (target.status === 'failed' || target.status === 'skipped' || target.status === 'removed') {
         throw new PlanEditError(
           `step "${s.id}" depends on "${dep}", which is ${target.status} and will never be done`,
         );

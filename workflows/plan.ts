@@ -3,29 +3,35 @@
  * can use them deterministically and tests can call them directly.
  */
 import type { StepDraft } from './schemas';
-import type { Plan, PlanRevision, PlanStep, RevisionAuthor } from './state';
+import type { Plan, PlanRevision, PlanStep, RevisionAuthor, StepStatus } from './state';
+
+/** Statuses a step never leaves. */
+export const FINISHED_STATUSES: readonly StepStatus[] = ['done', 'failed', 'skipped', 'removed'];
 
 /**
- * Problems with a set of step drafts, given the ids of steps that are already done and may be depended
- * on. Each message names the rule and the step. Empty when the drafts are valid.
+ * Problems with a set of step drafts meant to replace the pending steps. `usableIds` are the steps outside
+ * the drafts that may be depended on (done and running ones); `takenIds` are ids no draft may reuse (every
+ * step that is not pending). Each message names the rule and the step. Empty when the drafts are valid.
  */
 export function findPlanProblems(
   drafts: StepDraft[],
-  doneIds: ReadonlySet<string>,
+  usableIds: ReadonlySet<string>,
   takenIds: ReadonlySet<string>,
 ): string[] {
   const problems: string[] = [];
   const ids = new Set<string>();
   for (const draft of drafts) {
     if (ids.has(draft.id)) problems.push(`duplicate step id "${draft.id}"`);
-    if (takenIds.has(draft.id)) problems.push(`step id "${draft.id}" is already used by a finished step`);
+    if (takenIds.has(draft.id)) problems.push(`step id "${draft.id}" is already used by a step that ran`);
     ids.add(draft.id);
   }
   for (const draft of drafts) {
     for (const dep of draft.dependsOn) {
       if (dep === draft.id) problems.push(`step "${draft.id}" depends on itself`);
-      else if (!ids.has(dep) && !doneIds.has(dep)) {
-        problems.push(`step "${draft.id}" depends on "${dep}", which is neither in the plan nor a done step`);
+      else if (!ids.has(dep) && !usableIds.has(dep)) {
+        problems.push(
+          `step "${draft.id}" depends on "${dep}", which is neither in the plan nor a done or running step`,
+        );
       }
     }
   }
@@ -70,8 +76,8 @@ export function createPlan(drafts: StepDraft[], author: RevisionAuthor, reason: 
 }
 
 /**
- * Replace every pending step with `remaining`. Done, failed and skipped steps stay as they are; pending
- * steps left out of `remaining` become skipped, so the plan keeps a record of them.
+ * Replace every pending step with `remaining`. Steps that are not pending stay as they are; pending steps
+ * left out of `remaining` become skipped, so the plan keeps a record of them.
  */
 export function replaceRemaining(
   plan: Plan,
@@ -92,7 +98,7 @@ export function replaceRemaining(
     .map((s): PlanStep => {
       if (s.status !== 'pending') return s;
       removed.push(s.id);
-      return { ...s, status: 'skipped', result: `Removed by ${author} in revision ${version}.` };
+      return { ...s, status: 'skipped', result: `Dropped by the ${author} in plan v${version}: ${reason}` };
     });
 
   const next = remaining.map((draft): PlanStep => {
@@ -115,7 +121,8 @@ export function replaceRemaining(
 
 /** Pending steps whose dependencies are all done, in plan order. */
 export function readySteps(plan: Plan): PlanStep[] {
-  const done = new Set(plan.steps.filter((s) => s.status === 'done').map((s) => s.id));
+  const done = new Set<string>();
+  for (const s of plan.steps) if (s.status === 'done') done.add(s.id);
   return plan.steps.filter((s) => s.status === 'pending' && s.dependsOn.every((d) => done.has(d)));
 }
 
@@ -123,6 +130,7 @@ export function pendingSteps(plan: Plan): PlanStep[] {
   return plan.steps.filter((s) => s.status === 'pending');
 }
 
+/** A copy of the plan with one step patched (used by tests and people's edits; the run patches in place). */
 export function updateStep(
   plan: Plan,
   id: string,
@@ -131,11 +139,15 @@ export function updateStep(
   return { ...plan, steps: plan.steps.map((s) => (s.id === id ? { ...s, ...patch } : s)) };
 }
 
-export function finishedIds(plan: Plan): { done: Set<string>; taken: Set<string> } {
-  return {
-    done: new Set(plan.steps.filter((s) => s.status === 'done').map((s) => s.id)),
-    taken: new Set(plan.steps.filter((s) => s.status !== 'pending').map((s) => s.id)),
-  };
+/** Ids a re-plan's drafts may depend on (done and running steps) and ids they may not reuse (not pending). */
+export function replanIdSets(plan: Plan): { usable: Set<string>; taken: Set<string> } {
+  const usable = new Set<string>();
+  const taken = new Set<string>();
+  for (const s of plan.steps) {
+    if (s.status === 'done' || s.status === 'running') usable.add(s.id);
+    if (s.status !== 'pending') taken.add(s.id);
+  }
+  return { usable, taken };
 }
 
 /** A new pending step from a draft, introduced in plan version `revision`. */

@@ -5,8 +5,11 @@
 import { z } from 'zod';
 import { ContinuationSchema } from './continuation';
 import { LIMITS, StepDraftSchema } from './step-schema';
+import { ToolGlobSchema, ToolPolicySchema } from './tool-catalogue';
+import { describeUnknownKeys, knownKeysAt, type ParseSource } from './zod-errors';
 
 export { LIMITS, StepDraftSchema, StepIdSchema, type StepDraft } from './step-schema';
+export { closestKey, type ParseSource } from './zod-errors';
 
 export const DEFAULT_PLANNER_MODEL = 'anthropic:claude-sonnet-4-6';
 export const DEFAULT_EXECUTOR_MODEL = 'anthropic:claude-haiku-4-5';
@@ -39,6 +42,12 @@ export const RunOptionsSchema = z
     onApprovalTimeout: z.enum(['reject', 'approve']).default('reject'),
     /** How long an ask_human question waits for an answer; unset waits for as long as it takes. */
     questionTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /**
+     * "auto": a call whose kind answered fast last time (a model role, or one tool) runs as a local
+     * activity, in the worker, with no round trip to the server; slow ones, and retries, are regular
+     * activities. "off": every call is a regular activity (see workflows/call-routing.ts).
+     */
+    localActivities: z.enum(['auto', 'off']).default('auto'),
     /** When a model call fails for good (rejected, or out of retries): fail the run, or pause it for a person. */
     onModelFailure: z.enum(['fail', 'pause']).default('fail'),
     /**
@@ -46,6 +55,37 @@ export const RunOptionsSchema = z
      * near 4,096 events or 4 MB). Unset: only when Temporal suggests it.
      */
     continueAsNewAfterSteps: z.number().int().min(1).max(LIMITS.maxSteps).optional(),
+    /**
+     * Only these tools (names or globs, e.g. "fs__*"); unset: every tool the worker offers. The executor can
+     * always ask a person (ask_human).
+     */
+    tools: z.array(ToolGlobSchema).min(1).max(100).optional(),
+    /**
+     * Policies for this run by tool name or glob: "allow", "ask" (a person approves each call first) or
+     * "deny". They replace the tools' defaults; a rule in the worker's config can only be made stricter.
+     */
+    toolPolicy: z
+      .record(ToolGlobSchema, ToolPolicySchema)
+      .refine((rules) => Object.keys(rules).length <= 100, 'at most 100 rules')
+      .optional(),
+    /** How long a call waiting for approval waits; unset waits for as long as it takes. */
+    callApprovalTimeoutSeconds: z.number().int().min(1).max(LIMITS.maxWaitSeconds).optional(),
+    /** What a call approval timeout does: refuse the call (the executor is told), or let it run. */
+    onCallApprovalTimeout: z.enum(['deny', 'allow']).default('deny'),
+    /**
+     * Budgets (unset: none). When one is reached no new model or tool call starts; the run waits in
+     * awaiting_budget for a person to extend it (the `budget` update), or ends if onBudgetExhausted is "end".
+     * Dollars count priced calls only (see src/llm/prices.ts); tokens are input plus output tokens of every
+     * model call; minutes are run time, not counting time spent waiting for people.
+     */
+    budgetUsd: z.number().positive().max(1_000_000).optional(),
+    budgetTokens: z.number().int().positive().max(1_000_000_000).optional(),
+    budgetMinutes: z
+      .number()
+      .positive()
+      .max(LIMITS.maxWaitSeconds / 60)
+      .optional(),
+    onBudgetExhausted: z.enum(['wait', 'end']).default('wait'),
   })
   .strict();
 
@@ -98,9 +138,22 @@ export const ReplannerOutputSchema = z
   });
 export type ReplannerOutput = z.output<typeof ReplannerOutputSchema>;
 
-/** One line per problem, each naming the field: `options.maxSteps: Too big: expected number to be <=1000`. */
-export function describeZodError(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`)
-    .join('; ');
+/**
+ * One line per problem, each naming the field: `options.maxSteps: Too big: expected number to be <=1000`.
+ * Given where the parse happened, an unknown key also gets the closest known key: `reasn: unknown key; did
+ * you mean "reason"?`.
+ */
+export function describeZodError(error: z.ZodError, source?: ParseSource): string {
+  return zodProblems(error, source).join('; ');
+}
+
+/** The problems describeZodError joins, one entry each (an unknown key is one problem per key). */
+export function zodProblems(error: z.ZodError, source?: ParseSource): string[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = source ? knownKeysAt(source.schema, source.input, issue.path) : undefined;
+      return describeUnknownKeys(issue.path, issue.keys, known);
+    }
+    return [`${issue.path.length > 0 ? issue.path.join('.') : '(root)'}: ${issue.message}`];
+  });
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '../activities';
+import type { ChatMessage } from './chat';
 
 /** Upper bound on a step's transcript carried in one executor-turn input, well below Temporal's 2 MB. */
 export const MAX_TRANSCRIPT_CHARS = 400_000;

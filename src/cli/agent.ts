@@ -1,208 +1,128 @@
 /**
  * `npm run agent -- <command>`: start, inspect and steer runs on the server named by the TEMPORAL_*
- * variables. Every control is sent as a Temporal Update, so a refusal comes back at once with its reason.
+ * variables, through the client library (src/client): one client path for scripts and the CLI.
  */
-import type { WorkflowHandle } from '@temporalio/client';
 import { loadConfig } from '../config';
-import { workflowUiUrl } from '../config/temporal';
-import { planAndExecute } from '../../workflows';
-import * as m from '../../workflows/messages';
-import { connectClient, type ConnectedClient } from './connect';
-import { editFromFlags, EDIT_FLAGS } from './edit-ops';
+import { connectClient, type ConnectedClient } from '../client/connect';
+import { PlanRuns } from '../client/plan-runs';
+import type { CommandContext } from './commands/context';
+import * as controls from './commands/controls';
+import * as runs from './commands/runs';
+import { EDIT_FLAGS } from './edit-ops';
 import { runCommand } from './exit';
+import { checkFlags } from './flag-rules';
 import { parseFlags } from './flags';
-import { runStartOptions } from './start';
-import { followRun } from './follow';
-import { formatEvent, formatResult, formatState } from './format';
-import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
-import { watchRun } from './watch';
+import { RUN_OPTION_FLAGS } from './run-input';
+import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm run agent -- <command>
   start "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M] [--replanner-model P:M]
-                 [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--require-approval]
-                 [--approval-timeout SEC] [--on-approval-timeout reject|approve] [--question-timeout SEC]
-                 [--id ID] [--wait] [--json]
+                 [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N]
+                 [--require-approval [--approval-timeout SEC [--on-approval-timeout reject|approve]]]
+                 [--question-timeout SEC] [--budget-usd N] [--budget-tokens N] [--budget-minutes N]
+                 [--on-budget-exhausted wait|end] [--id ID] [--wait] [--json]
   status <id> [--json]             state: plan, results, revisions, question, usage
   result <id> [--json]             waits for the run to end and prints its result
-  list [--limit N] [--json]        recent runs
+  list [--limit N] [--status S] [--needs-person] [--min-cost USD] [--query Q] [--json]
+                                   recent runs, filtered by their status, waiting for a person, cost
+
   watch <id>                       the plan and each step's status, live, until the run ends
-  approve <id> [edit flags] [--reason TEXT]
-  reject <id> --reason TEXT
-  edit <id> edit flags [--reason TEXT]
+  approve <id> [edit flags] [--reason TEXT] [--json]
+  reject <id> --reason TEXT [--json]
+  edit <id> edit flags [--reason TEXT] [--json]
       --add ID --title T --instructions I [--after ID] [--depends-on a,b]
-      --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b
+      --update ID [--title T] [--instructions I]     --set-deps ID --depends-on a,b ("" for none)
       --remove ID     --reorder a,b,c     --file ops.json (a list of ops, or {"ops": [...], "reason": "..."})
-  pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]
-  advise <id> "<note>"             answer <id> "<answer>" [--question QID]`;
+  pause <id> [--reason TEXT]       resume <id>       cancel <id> [--reason TEXT]   (each [--json])
+  advise <id> "<note>"             answer <id> "<answer>" [--question QID]       (each [--json])
+  approve-call <id> <callId> [--reason TEXT]    deny-call <id> <callId> --reason TEXT   (each [--json])
+                                   decide a tool call waiting for approval (status shows its callId)
+  budget <id> [--add-usd N] [--add-tokens N] [--add-minutes N] [--reason TEXT] [--json]
+                                   extends the budget; a run waiting in awaiting_budget goes on
+  report <id> [--json]             plan quality: steps, re-plans, parallelism, cost and time, retries, waits, cache`;
+
+type Command = (ctx: CommandContext) => Promise<number>;
+
+/** Each command, and how many positional arguments it takes. */
+const COMMANDS: Record<string, [Command, number]> = {
+  start: [runs.start, 1],
+  status: [runs.status, 1],
+  result: [runs.result, 1],
+  list: [runs.list, 0],
+  watch: [runs.watch, 1],
+  approve: [controls.approve, 1],
+  reject: [controls.reject, 1],
+  edit: [controls.edit, 1],
+  pause: [controls.pause, 1],
+  resume: [controls.resume, 1],
+  cancel: [controls.cancel, 1],
+  advise: [controls.advise, 2],
+  answer: [controls.answer, 2],
+  'approve-call': [controls.approveCall, 2],
+  'deny-call': [controls.denyCall, 2],
+  budget: [controls.budget, 1],
+  report: [runs.report, 1],
+};
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  const entry = command !== undefined ? COMMANDS[command] : undefined;
+  if (!entry) throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  const [run, positionalCount] = entry;
   const { values, positionals } = parseFlags(USAGE, {
     args: rest,
     allowPositionals: true,
     options: {
       ...RUN_OPTION_FLAGS,
       ...EDIT_FLAGS,
-      wait: { type: 'boolean', default: false },
-      json: { type: 'boolean', default: false },
-      limit: { type: 'string', default: '20' },
+      wait: { type: 'boolean' },
+      json: { type: 'boolean' },
+      limit: { type: 'string' },
+      status: { type: 'string' },
+      'needs-person': { type: 'boolean' },
+      'min-cost': { type: 'string' },
+      query: { type: 'string' },
       question: { type: 'string' },
+      'add-usd': { type: 'string' },
+      'add-tokens': { type: 'string' },
+      'add-minutes': { type: 'string' },
     },
   });
-  const config = loadConfig();
-  const json = values.json;
-  const withRun = (
-    work: (handle: WorkflowHandle<typeof planAndExecute>, c: ConnectedClient) => Promise<number>,
-  ) => {
-    const workflowId = requireArg(positionals[0], 'the workflow id');
-    return withClient((c) => work(c.client.workflow.getHandle<typeof planAndExecute>(workflowId), c));
-  };
-
-  switch (command) {
-    case 'start': {
-      const input = buildRunInput(positionals[0], values, config);
-      return withClient(async ({ client, settings }) => {
-        const workflowId = values.id ?? newWorkflowId();
-        const handle = await client.workflow.start(
-          planAndExecute,
-          runStartOptions(input, config.taskQueue, workflowId),
-        );
-        const ui = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl) ?? null;
-        const started = [
-          `Started ${workflowId}`,
-          `  run id: ${handle.firstExecutionRunId}`,
-          `  web UI: ${ui ?? '(set TEMPORAL_UI_URL for a link)'}`,
-        ].join('\n');
-        if (!values.wait) {
-          print(json, { workflowId, runId: handle.firstExecutionRunId, ui }, () => started);
-          return 0;
-        }
-        if (!json) console.log(started);
-        const result = await followRun(handle, handle.result(), (e) => json || console.log(formatEvent(e)));
-        print(json, { workflowId, ui, ...result }, () => formatResult(result));
-        return 0;
-      });
-    }
-    case 'status':
-      return withRun(async (handle) => {
-        const description = await handle.describe();
-        try {
-          const state = await handle.query(m.getStateQuery);
-          print(json, { workflowId: handle.workflowId, execution: description.status.name, ...state }, () =>
-            [`${handle.workflowId} (${description.status.name})`, formatState(state)].join('\n'),
-          );
-        } catch (err) {
-          print(
-            json,
-            { workflowId: handle.workflowId, execution: description.status.name },
-            () =>
-              `${handle.workflowId}: ${description.status.name}\n(no worker answered the state query: ${(err as Error).message}; start one with \`npm run worker\`)`,
-          );
-        }
-        return 0;
-      });
-    case 'result':
-      return withRun(async (handle) => {
-        if (!json) console.error(`Waiting for ${handle.workflowId} to end...`);
-        const result = await handle.result();
-        print(json, { workflowId: handle.workflowId, ...result }, () => formatResult(result));
-        return 0;
-      });
-    case 'list':
-      return withClient(async ({ client }) => {
-        const rows: { workflowId: string; status: string; startTime: string }[] = [];
-        for await (const wf of client.workflow.list({ query: `WorkflowType = '${m.WORKFLOW_TYPE}'` })) {
-          rows.push({
-            workflowId: wf.workflowId,
-            status: wf.status.name,
-            startTime: wf.startTime.toISOString(),
-          });
-          if (rows.length >= Number(values.limit)) break;
-        }
-        print(json, rows, () =>
-          rows.length === 0
-            ? '(no runs)'
-            : rows.map((r) => `${r.startTime}  ${r.status.padEnd(11)} ${r.workflowId}`).join('\n'),
-        );
-        return 0;
-      });
-    case 'watch':
-      return withRun(async (handle) => {
-        const state = await watchRun(handle);
-        return state?.status === 'failed' ? 1 : 0;
-      });
-    case 'approve': {
-      const edit = editFromFlags(values);
-      return withRun((handle) =>
-        control(
-          json,
-          handle.executeUpdate(m.approveUpdate, {
-            args: [{ ...(edit ?? {}), ...(values.reason ? { reason: values.reason } : {}) }],
-          }),
-        ),
-      );
-    }
-    case 'reject': {
-      const reason = requireArg(values.reason, '--reason');
-      return withRun((handle) => control(json, handle.executeUpdate(m.rejectUpdate, { args: [{ reason }] })));
-    }
-    case 'edit': {
-      const edit = editFromFlags(values);
-      if (!edit) throw new UsageError(`edit needs at least one change.\n${USAGE}`);
-      return withRun((handle) => control(json, handle.executeUpdate(m.editPlanUpdate, { args: [edit] })));
-    }
-    case 'pause':
-      return withRun((handle) =>
-        control(
-          json,
-          handle.executeUpdate(m.pauseUpdate, { args: [values.reason ? { reason: values.reason } : {}] }),
-        ),
-      );
-    case 'resume':
-      return withRun((handle) => control(json, handle.executeUpdate(m.resumeUpdate, { args: [{}] })));
-    case 'cancel':
-      return withRun((handle) =>
-        control(
-          json,
-          handle.executeUpdate(m.cancelUpdate, { args: [values.reason ? { reason: values.reason } : {}] }),
-        ),
-      );
-    case 'advise': {
-      const note = requireArg(positionals[1], 'the note (in quotes)');
-      return withRun((handle) => control(json, handle.executeUpdate(m.adviseUpdate, { args: [{ note }] })));
-    }
-    case 'answer': {
-      const answer = requireArg(positionals[1], 'the answer (in quotes)');
-      const payload = { answer, ...(values.question ? { questionId: values.question } : {}) };
-      return withRun((handle) => control(json, handle.executeUpdate(m.answerUpdate, { args: [payload] })));
-    }
-    default:
-      throw new UsageError(command ? `Unknown command "${command}".\n${USAGE}` : USAGE);
+  checkFlags(command as string, values);
+  if (positionals.length > positionalCount) {
+    throw new UsageError(
+      `${command} takes ${positionalCount} argument${positionalCount === 1 ? '' : 's'}; unexpected: ${positionals
+        .slice(positionalCount)
+        .map((p) => JSON.stringify(p))
+        .join(' ')} (quote text that has spaces).`,
+    );
   }
-}
-
-/** Print an accepted control's acknowledgement; a refusal propagates to the error handler below. */
-async function control(json: boolean | undefined, update: Promise<m.ControlAck>): Promise<number> {
-  const ack = await update;
-  print(json, ack, () => `OK: ${ack.message} (plan v${ack.planVersion}, status ${ack.status})`);
-  return 0;
-}
-
-function requireArg(value: string | undefined, what: string): string {
-  if (!value) throw new UsageError(`Missing ${what}.\n${USAGE}`);
-  return value;
-}
-
-function print(json: boolean | undefined, data: unknown, text: () => string): void {
-  console.log(json ? JSON.stringify(data, null, 2) : text());
-}
-
-async function withClient(work: (c: ConnectedClient) => Promise<number>): Promise<number> {
-  const connected = await connectClient();
+  const config = loadConfig();
+  let connected: ConnectedClient | undefined;
+  let planRuns: PlanRuns | undefined;
+  const ctx: CommandContext = {
+    values,
+    positionals,
+    config,
+    json: values.json === true,
+    usage: USAGE,
+    async runs() {
+      if (!planRuns) {
+        connected = await connectClient();
+        planRuns = new PlanRuns({
+          client: connected.client,
+          taskQueue: config.taskQueue,
+          address: connected.settings.address,
+          ...(config.uiUrl ? { uiUrl: config.uiUrl } : {}),
+        });
+      }
+      return planRuns;
+    },
+  };
   try {
-    return await work(connected);
+    return await run(ctx);
   } finally {
-    await connected.close();
+    await connected?.close();
   }
 }
 

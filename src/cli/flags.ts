@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { UsageError } from './run-input';
+import { UsageError } from './usage-error';
 
 /** parseArgs, with its errors (unknown flag, missing value) turned into usage errors that show `usage`. */
 export function parseFlags<const T extends ParseArgsConfig>(

@@ -3,25 +3,33 @@
  * if one answers, otherwise starts the embedded dev server (SQLite, Web UI); runs a worker in this
  * process; runs the goal, showing progress; prints the answer and the link to the run in the Web UI.
  */
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { WorkflowFailedError } from '@temporalio/client';
+import { DefaultLogger, NativeConnection } from '@temporalio/worker';
+import { RunCancelledError, RunFailedError } from '../client/errors';
+import { connectClient } from '../client/connect';
+import { PlanRuns } from '../client/plan-runs';
 import { loadConfig } from '../config';
-import { loadTemporalSettings, workflowUiUrl } from '../config/temporal';
+import { loadTemporalSettings } from '../config/temporal';
 import type { DevServer } from '../devserver/dev-server';
 import { localServerAnswers, startEmbeddedServer } from '../devserver/embedded';
 import { missingCredentials, parseModelSpec } from '../llm';
+import type { MetricsServer } from '../telemetry/metrics-server';
+import { installWorkerRuntime, serveWorkerMetrics } from '../telemetry/worker-metrics';
 import { createWorker } from '../worker/create-worker';
-import { planAndExecute } from '../../workflows';
-import { connectClient } from './connect';
 import { runCommand } from './exit';
 import { parseFlags } from './flags';
-import { runStartOptions } from './start';
-import { followRun } from './follow';
-import { formatEvent, formatResult } from './format';
-import { buildRunInput, newWorkflowId, RUN_OPTION_FLAGS, UsageError } from './run-input';
+import { checkFlags } from './flag-rules';
+import { formatCancelled, formatEvent, formatResult } from './format';
+import { runFromFlags, RUN_OPTION_FLAGS } from './run-input';
+import { safeText } from './terminal-safe';
+import { UsageError } from './usage-error';
 
 const USAGE = `Usage: npm start -- "<goal>" [--context TEXT] [--planner-model P:M] [--executor-model P:M]
-       [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N] [--id ID]`;
+       [--replanner-model P:M] [--max-steps N] [--max-replans N] [--max-turns N] [--parallel N]
+       [--require-approval [--approval-timeout SEC [--on-approval-timeout reject|approve]]]
+       [--question-timeout SEC] [--budget-usd N] [--budget-tokens N] [--budget-minutes N]
+       [--on-budget-exhausted wait|end] [--id ID]
+(with --require-approval, approve from another terminal: npm run agent -- approve <id>;
+ a run at its budget waits until: npm run agent -- budget <id> --add-usd N)`;
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseFlags(USAGE, {
@@ -29,11 +37,13 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: RUN_OPTION_FLAGS,
   });
+  checkFlags('start', values);
+  if (positionals.length > 1) throw new UsageError(`Pass the goal as one argument, in quotes.\n${USAGE}`);
   const config = loadConfig();
-  const input = buildRunInput(positionals[0], values, config);
+  const { goal, options } = runFromFlags(positionals[0], values, config);
 
   // Check credentials before starting anything: a run without them could only fail.
-  const models = [input.options?.plannerModel, input.options?.executorModel, input.options?.replannerModel];
+  const models = [options.plannerModel, options.executorModel, options.replannerModel];
   const problems = [
     ...new Set(
       models.flatMap((spec) => {
@@ -67,36 +77,56 @@ async function main(argv: string[]): Promise<number> {
   }
 
   // Progress lines are this command's output; the worker's own INFO chatter would bury them.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const runtime = installWorkerRuntime({ logger: new DefaultLogger('WARN') });
   const connected = await connectClient(settings);
   const workerConnection = await NativeConnection.connect(settings.connectionOptions);
+  let metrics: MetricsServer | undefined;
   try {
     const worker = await createWorker({
       connection: workerConnection,
       namespace: settings.namespace,
       config,
     });
+    if (runtime.metrics) {
+      metrics = await serveWorkerMetrics({
+        connection: workerConnection,
+        namespace: settings.namespace,
+        taskQueue: config.taskQueue,
+        ...runtime.metrics,
+        ...(runtime.bridge ? { bridge: runtime.bridge } : {}),
+      });
+      console.log(`Metrics: ${metrics.url}`);
+    }
+    const runs = new PlanRuns({
+      client: connected.client,
+      taskQueue: config.taskQueue,
+      address: settings.address,
+      ...(config.uiUrl ? { uiUrl: config.uiUrl } : {}),
+    });
     return await worker.runUntil(async () => {
-      const workflowId = values.id ?? newWorkflowId();
-      const handle = await connected.client.workflow.start(
-        planAndExecute,
-        runStartOptions(input, config.taskQueue, workflowId),
-      );
-      const link = workflowUiUrl(settings, workflowId, handle.firstExecutionRunId, config.uiUrl);
-      console.log(`Run ${workflowId}${link ? `\nWeb UI: ${link}` : ''}\n`);
+      const run = await runs.start(goal, options);
+      const link = run.uiUrl;
+      console.log(`Run ${run.workflowId}${link ? `\nWeb UI: ${link}` : ''}\n`);
+      for await (const change of run.watch()) {
+        if (change.type === 'event') console.log(formatEvent(change.event));
+      }
       try {
-        const result = await followRun(handle, handle.result(), (event) => console.log(formatEvent(event)));
-        console.log(`\n${formatResult(result)}`);
+        console.log(`\n${formatResult(await run.result())}`);
         if (link) console.log(`\nWeb UI: ${link}`);
         return 0;
       } catch (err) {
-        if (!(err instanceof WorkflowFailedError)) throw err;
-        console.error(`\nRun failed: ${err.cause?.message ?? err.message}`);
+        if (err instanceof RunCancelledError) {
+          console.log(`\n${formatCancelled(err.state, err.execution)}`);
+          return 0;
+        }
+        if (!(err instanceof RunFailedError)) throw err;
+        console.error(`\nRun failed: ${safeText(err.message)}`);
         if (link) console.error(`Web UI: ${link}`);
         return 1;
       }
     });
   } finally {
+    await metrics?.close();
     await connected.close();
     await workerConnection.close();
     await server?.stop();

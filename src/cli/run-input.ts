@@ -1,10 +1,9 @@
-/** Turning CLI flags into a validated workflow input, before anything is started. */
+/** Turning CLI flags into a run's goal and options, each flag checked by itself before anything starts. */
 import type { AppConfig } from '../config';
-import { describeZodError, RunInputSchema, type RunInput } from '../../workflows/schemas';
-
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+import type { StartRunOptions } from '../client/plan-runs';
+import { RunOptionsSchema } from '../../workflows/schemas';
+import { amountFlag, decimalFlag } from './flag-rules';
+import { UsageError } from './usage-error';
 
 /** Flags shared by `agent start` and `npm start`. */
 export const RUN_OPTION_FLAGS = {
@@ -20,6 +19,10 @@ export const RUN_OPTION_FLAGS = {
   'approval-timeout': { type: 'string' },
   'on-approval-timeout': { type: 'string' },
   'question-timeout': { type: 'string' },
+  'budget-usd': { type: 'string' },
+  'budget-tokens': { type: 'string' },
+  'budget-minutes': { type: 'string' },
+  'on-budget-exhausted': { type: 'string' },
   id: { type: 'string' },
 } as const;
 
@@ -29,45 +32,61 @@ export type RunOptionValues = Partial<
   'require-approval'?: boolean;
 };
 
-export function buildRunInput(
+type OptionKey = keyof typeof RunOptionsSchema.shape;
+
+/** Which run option each value flag sets, and whether it is a number. */
+const OPTION_OF: [keyof RunOptionValues, OptionKey, 'number' | 'amount' | 'text'][] = [
+  ['planner-model', 'plannerModel', 'text'],
+  ['executor-model', 'executorModel', 'text'],
+  ['replanner-model', 'replannerModel', 'text'],
+  ['max-steps', 'maxSteps', 'number'],
+  ['max-replans', 'maxReplans', 'number'],
+  ['max-turns', 'maxTurnsPerStep', 'number'],
+  ['parallel', 'maxParallelSteps', 'number'],
+  ['approval-timeout', 'approvalTimeoutSeconds', 'number'],
+  ['on-approval-timeout', 'onApprovalTimeout', 'text'],
+  ['question-timeout', 'questionTimeoutSeconds', 'number'],
+  ['budget-usd', 'budgetUsd', 'amount'],
+  ['budget-tokens', 'budgetTokens', 'number'],
+  ['budget-minutes', 'budgetMinutes', 'amount'],
+  ['on-budget-exhausted', 'onBudgetExhausted', 'text'],
+];
+
+/**
+ * The goal and start options the flags describe. Each flag's value is checked with the workflow's schema
+ * for its option, so a refusal names the flag (`--max-steps: Too big: ...`); the whole input is checked
+ * again by the client before it starts the run.
+ */
+export function runFromFlags(
   goal: string | undefined,
   values: RunOptionValues,
   config: AppConfig,
-): RunInput {
+): { goal: string; options: StartRunOptions } {
   if (goal === undefined)
     throw new UsageError('Missing the goal: pass it in quotes, e.g. "Summarise README.md into notes.md".');
-  const candidate = {
+  const options: Record<string, unknown> = {
+    plannerModel: config.models.planner,
+    executorModel: config.models.executor,
+    replannerModel: config.models.replanner,
+  };
+  for (const [flag, key, kind] of OPTION_OF) {
+    const raw = values[flag] as string | undefined;
+    if (raw === undefined) continue;
+    const value =
+      kind === 'number' ? decimalFlag(flag, raw) : kind === 'amount' ? amountFlag(flag, raw) : raw;
+    const parsed = RunOptionsSchema.shape[key].safeParse(value);
+    if (!parsed.success) {
+      throw new UsageError(`--${flag}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
+    options[key] = value;
+  }
+  if (values['require-approval']) options.requireApproval = true;
+  return {
     goal,
-    ...(values.context !== undefined ? { context: values.context } : {}),
     options: {
-      plannerModel: values['planner-model'] ?? config.models.planner,
-      executorModel: values['executor-model'] ?? config.models.executor,
-      replannerModel: values['replanner-model'] ?? config.models.replanner,
-      ...numberFlag('maxSteps', '--max-steps', values['max-steps']),
-      ...numberFlag('maxReplans', '--max-replans', values['max-replans']),
-      ...numberFlag('maxTurnsPerStep', '--max-turns', values['max-turns']),
-      ...numberFlag('maxParallelSteps', '--parallel', values.parallel),
-      ...(values['require-approval'] ? { requireApproval: true } : {}),
-      ...numberFlag('approvalTimeoutSeconds', '--approval-timeout', values['approval-timeout']),
-      ...(values['on-approval-timeout'] !== undefined
-        ? { onApprovalTimeout: values['on-approval-timeout'] }
-        : {}),
-      ...numberFlag('questionTimeoutSeconds', '--question-timeout', values['question-timeout']),
+      ...(options as StartRunOptions),
+      ...(values.context !== undefined ? { context: values.context } : {}),
+      ...(values.id !== undefined ? { workflowId: values.id } : {}),
     },
   };
-  const parsed = RunInputSchema.safeParse(candidate);
-  if (!parsed.success) throw new UsageError(`Invalid run input: ${describeZodError(parsed.error)}`);
-  return candidate as RunInput;
-}
-
-function numberFlag(key: string, flag: string, raw: string | undefined): Record<string, number> {
-  if (raw === undefined) return {};
-  const value = Number(raw);
-  if (!Number.isInteger(value)) throw new UsageError(`${flag} must be a whole number, got "${raw}".`);
-  return { [key]: value };
-}
-
-export function newWorkflowId(): string {
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-').replace('Z', '');
-  return `plan-${stamp}-${Math.random().toString(36).slice(2, 6)}`;
 }

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { ProviderSettings } from '../llm';
+import { loadPriceOverrides, PriceConfigError, type PriceOverrides } from '../llm/prices';
 import {
   DEFAULT_EXECUTOR_MODEL,
   DEFAULT_PLANNER_MODEL,
@@ -36,6 +37,10 @@ export const EnvSchema = z.object({
   WORKSPACE_ROOT: z.preprocess((v) => v || undefined, z.string().default('.workspace')),
   MODEL_TIMEOUT_MS: positiveInt(300_000),
   MODEL_MAX_TOKENS: positiveInt(4_096),
+  /** Tool modules, paths separated by ":" (see src/tools/config.ts). */
+  TOOL_MODULES: optionalText,
+  MCP_CONFIG: optionalText,
+  TOOLS_CONFIG: optionalText,
   TEMPORAL_UI_URL: optionalUrl,
   TEMPORAL_UI_PORT: z.preprocess(
     (v) => (v === undefined || v === '' ? undefined : Number(v)),
@@ -50,6 +55,10 @@ export interface AppConfig {
   workspaceRoot: string;
   maxOutputTokens: number;
   uiUrl?: string;
+  /** Prices for models the built-in table lacks or has wrong (MODEL_PRICES_FILE, MODEL_PRICES). */
+  prices?: PriceOverrides;
+  /** Where the worker's tools come from besides the built-ins (flags add to these). */
+  tools?: { modules: string[]; mcpConfigFile?: string; toolsConfigFile?: string };
 }
 
 export class ConfigError extends Error {
@@ -60,7 +69,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) throw new ConfigError(`Invalid environment: ${describeZodError(parsed.error)}`);
   const e = parsed.data;
+  let prices: PriceOverrides;
+  try {
+    prices = loadPriceOverrides(env);
+  } catch (err) {
+    if (err instanceof PriceConfigError) throw new ConfigError(`Invalid environment: ${err.message}`);
+    throw err;
+  }
   return {
+    prices,
     providers: {
       ...(e.ANTHROPIC_API_KEY ? { anthropicApiKey: e.ANTHROPIC_API_KEY } : {}),
       ...(e.ANTHROPIC_BASE_URL ? { anthropicBaseUrl: e.ANTHROPIC_BASE_URL } : {}),
@@ -76,6 +93,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     taskQueue: e.TASK_QUEUE,
     workspaceRoot: e.WORKSPACE_ROOT,
     maxOutputTokens: e.MODEL_MAX_TOKENS,
+    tools: {
+      modules: (e.TOOL_MODULES ?? '').split(':').filter((m) => m.trim() !== ''),
+      ...(e.MCP_CONFIG ? { mcpConfigFile: e.MCP_CONFIG } : {}),
+      ...(e.TOOLS_CONFIG ? { toolsConfigFile: e.TOOLS_CONFIG } : {}),
+    },
     ...(e.TEMPORAL_UI_URL
       ? { uiUrl: e.TEMPORAL_UI_URL.replace(/\/$/, '') }
       : e.TEMPORAL_UI_PORT

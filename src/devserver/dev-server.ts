@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { devServerSearchAttributeArgs } from '../../workflows/search-attributes';
 
 export interface DevServerOptions {
   cliPath: string;
@@ -24,6 +25,17 @@ export interface DevServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Dynamic config every dev server the project starts gets: eager activity dispatch, so the worker that
+ * completes a workflow task gets the activity it scheduled in the same response instead of polling for it.
+ */
+export const DEV_SERVER_DYNAMIC_CONFIG = [
+  '--dynamic-config-value',
+  'system.enableActivityEagerExecution=true',
+  // The project's search attributes, so runs are filterable by status, steps, cost and models.
+  ...devServerSearchAttributeArgs(),
+];
+
 /** Start `temporal server start-dev` and wait until its gRPC port accepts connections. */
 export async function startDevServer(options: DevServerOptions): Promise<DevServer> {
   const ip = options.ip ?? '127.0.0.1';
@@ -36,7 +48,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     args.push('--db-filename', options.dbFile);
   }
   if (options.namespace) args.push('--namespace', options.namespace);
-  args.push(...(options.extraArgs ?? []));
+  args.push(...DEV_SERVER_DYNAMIC_CONFIG, ...(options.extraArgs ?? []));
 
   const child = spawn(options.cliPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';

@@ -18,10 +18,20 @@ const Reply = z
   .object({
     text: z.string().optional(),
     toolCalls: z.array(ToolCallReply).optional(),
+    /** Overrides the emulated usage. inputTokens counts every input token, cached ones included. */
     usage: z
-      .object({ inputTokens: z.number().int().min(0), outputTokens: z.number().int().min(0) })
+      .object({
+        inputTokens: z.number().int().min(0),
+        outputTokens: z.number().int().min(0),
+        cacheReadTokens: z.number().int().min(0).optional(),
+        cacheWriteTokens: z.number().int().min(0).optional(),
+      })
       .strict()
       .optional(),
+    /** Overrides the stop reason (Anthropic stop_reason, OpenAI finish_reason), e.g. "refusal". */
+    stopReason: z.string().optional(),
+    /** OpenAI only: the message's refusal text. */
+    refusal: z.string().optional(),
   })
   .strict();
 
@@ -30,6 +40,8 @@ const ErrorReply = z
     status: z.number().int().min(400).max(599),
     message: z.string().default('fake model server: scripted error'),
     headers: z.record(z.string(), z.string()).default({}),
+    /** Put the API key the request carried into the message, as careless providers and proxies do. */
+    echoKey: z.boolean().default(false),
   })
   .strict();
 
@@ -60,16 +72,27 @@ export const RuleSchema = z
     drop: z.boolean().optional(),
     /** Answer 200 with a body that is not JSON. */
     malformedBody: z.boolean().optional(),
+    /** Answer 200 with exactly this JSON body (a response of the wrong shape). */
+    rawBody: z.unknown().optional(),
   })
   .strict()
-  .refine((r) => [r.reply, r.error, r.drop, r.malformedBody].filter((x) => x !== undefined).length === 1, {
-    message: 'each rule needs exactly one of reply, error, drop or malformedBody',
-  });
+  .refine(
+    (r) => [r.reply, r.error, r.drop, r.malformedBody, r.rawBody].filter((x) => x !== undefined).length === 1,
+    { message: 'each rule needs exactly one of reply, error, drop, malformedBody or rawBody' },
+  );
 
 export const ScenarioSchema = z
   .object({
     description: z.string().optional(),
     rules: z.array(RuleSchema).min(1),
+    /** The prompt-cache emulation (see prompt-cache.ts): the shortest prefix each API caches, in tokens. */
+    cache: z
+      .object({
+        anthropicMinTokens: z.number().int().min(0).default(0),
+        openaiMinTokens: z.number().int().min(0).default(1024),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 

@@ -7,13 +7,23 @@ import { EventEmitter } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describeZodError } from '../../workflows/schemas';
+import { PromptCache } from './prompt-cache';
 import { ScenarioSchema, type ParsedScenario, type Rule, type Scenario } from './scenario';
-import { errorBody, normalizeRequest, successBody, type Api, type NormalizedRequest } from './wire';
+import {
+  errorBody,
+  normalizeRequest,
+  replyUsage,
+  successBody,
+  type Api,
+  type NormalizedRequest,
+} from './wire';
 
 export interface RecordedRequest extends NormalizedRequest {
   seq: number;
   path: string;
   body: Record<string, unknown>;
+  /** Size of the request body in bytes, as it arrived (shows how prompts grow over a run). */
+  bodyBytes: number;
   /** Rule that answered: its name, or its index in the scenario. */
   rule?: string;
   status?: number;
@@ -25,6 +35,8 @@ export interface RecordedRequest extends NormalizedRequest {
   authenticated: boolean;
   startedAt: number;
   endedAt?: number;
+  /** The usage the answer reported (inputTokens counts cached tokens too), for tests to add up. */
+  usage?: { inputTokens: number; outputTokens: number; cacheReadTokens: number; cacheWriteTokens: number };
 }
 
 interface RuleState {
@@ -40,6 +52,9 @@ interface RuleState {
 export class FakeModelServer extends EventEmitter {
   private server?: http.Server;
   private rules: RuleState[] = [];
+  private cacheSettings: ParsedScenario['cache'] = { anthropicMinTokens: 0, openaiMinTokens: 1024 };
+  /** The providers' prompt caches, emulated (kept across scenarios, like a real cache; reset clears it). */
+  readonly promptCache = new PromptCache();
   readonly requests: RecordedRequest[] = [];
   private seq = 0;
   private readonly sockets = new Set<import('node:net').Socket>();
@@ -97,6 +112,7 @@ export class FakeModelServer extends EventEmitter {
   }
 
   private load(scenario: ParsedScenario): void {
+    this.cacheSettings = scenario.cache;
     this.rules = scenario.rules.map((rule, index) => ({ rule, label: rule.name ?? `#${index}`, used: 0 }));
   }
 
@@ -107,6 +123,7 @@ export class FakeModelServer extends EventEmitter {
     }
     if (req.method === 'POST' && url.pathname === '/_fake/reset') {
       this.clearRequests();
+      this.promptCache.clear();
       for (const r of this.rules) r.used = 0;
       return sendJson(res, 200, { ok: true });
     }
@@ -119,7 +136,7 @@ export class FakeModelServer extends EventEmitter {
     const raw = await readBody(req);
     let body: Record<string, unknown>;
     try {
-      body = JSON.parse(raw) as Record<string, unknown>;
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
     } catch {
       return sendJson(res, 400, errorBody(api, 400, 'fake model server: request body is not JSON'));
     }
@@ -131,6 +148,7 @@ export class FakeModelServer extends EventEmitter {
       seq: ++this.seq,
       path: url.pathname,
       body,
+      bodyBytes: raw.length,
       authenticated: Boolean(req.headers['x-api-key'] ?? req.headers.authorization),
       ...(typeof retryHeader === 'string' ? { sdkRetryCount: retryHeader } : {}),
       ...(typeof idempotencyKey === 'string' ? { idempotencyKey } : {}),
@@ -178,14 +196,19 @@ export class FakeModelServer extends EventEmitter {
     }
     if (rule.error) {
       for (const [name, value] of Object.entries(rule.error.headers)) res.setHeader(name, value);
-      return this.finish(
-        record,
-        res,
-        rule.error.status,
-        errorBody(api, rule.error.status, rule.error.message),
-      );
+      const key = req.headers['x-api-key'] ?? req.headers.authorization;
+      const message = rule.error.echoKey
+        ? `${rule.error.message} (key used: ${String(key ?? 'none')})`
+        : rule.error.message;
+      return this.finish(record, res, rule.error.status, errorBody(api, rule.error.status, message));
     }
-    if (rule.reply) return this.finish(record, res, 200, successBody(api, normalized, rule.reply));
+    if (rule.rawBody !== undefined) return this.finish(record, res, 200, rule.rawBody);
+
+    if (rule.reply) {
+      const usage = replyUsage(rule.reply, this.promptCache.usage(api, body, this.cacheSettings));
+      record.usage = usage;
+      return this.finish(record, res, 200, successBody(api, normalized, rule.reply, usage));
+    }
   }
 
   private finish(record: RecordedRequest, res: http.ServerResponse, status: number, body: unknown): void {
@@ -213,11 +236,11 @@ function matches(rule: Rule, request: NormalizedRequest): boolean {
   return true;
 }
 
-function readBody(req: http.IncomingMessage): Promise<string> {
+function readBody(req: http.IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }

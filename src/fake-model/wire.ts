@@ -1,4 +1,5 @@
 /** Reading requests and writing responses in the Anthropic Messages and OpenAI Chat Completions formats. */
+import type { PromptUsage } from './prompt-cache';
 import type { Rule } from './scenario';
 
 export type Api = 'anthropic' | 'openai';
@@ -73,13 +74,24 @@ function id(prefix: string): string {
   return `${prefix}_fake${Date.now().toString(36)}${counter}`;
 }
 
-export function successBody(api: Api, request: NormalizedRequest, reply: NonNullable<Rule['reply']>): Json {
+/** The usage a reply reports: the rule's own, or the emulated prompt's with the output estimated. */
+export function replyUsage(reply: NonNullable<Rule['reply']>, prompt: PromptUsage): Required<ReplyUsage> {
+  if (reply.usage) {
+    return { cacheReadTokens: 0, cacheWriteTokens: 0, ...reply.usage };
+  }
+  const outputText = (reply.text ?? '') + JSON.stringify(reply.toolCalls ?? []);
+  return { ...prompt, outputTokens: estimateTokens(outputText) };
+}
+
+type ReplyUsage = NonNullable<NonNullable<Rule['reply']>['usage']>;
+
+export function successBody(
+  api: Api,
+  request: NormalizedRequest,
+  reply: NonNullable<Rule['reply']>,
+  usage: Required<ReplyUsage>,
+): Json {
   const calls = reply.toolCalls ?? [];
-  const outputText = (reply.text ?? '') + JSON.stringify(calls);
-  const usage = reply.usage ?? {
-    inputTokens: estimateTokens(request.text),
-    outputTokens: estimateTokens(outputText),
-  };
   if (api === 'anthropic') {
     const content: Json[] = [];
     if (reply.text) content.push({ type: 'text', text: reply.text });
@@ -97,9 +109,15 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
       role: 'assistant',
       model: request.model,
       content,
-      stop_reason: calls.length > 0 ? 'tool_use' : 'end_turn',
+      stop_reason: reply.stopReason ?? (calls.length > 0 ? 'tool_use' : 'end_turn'),
       stop_sequence: null,
-      usage: { input_tokens: usage.inputTokens, output_tokens: usage.outputTokens },
+      // input_tokens leaves out what the cache served or took, as Anthropic reports it.
+      usage: {
+        input_tokens: Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens),
+        output_tokens: usage.outputTokens,
+        cache_read_input_tokens: usage.cacheReadTokens,
+        cache_creation_input_tokens: usage.cacheWriteTokens,
+      },
     };
   }
   return {
@@ -113,7 +131,7 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
         message: {
           role: 'assistant',
           content: reply.text ?? null,
-          refusal: null,
+          refusal: reply.refusal ?? null,
           ...(calls.length > 0
             ? {
                 tool_calls: calls.map((call) => ({
@@ -128,13 +146,14 @@ export function successBody(api: Api, request: NormalizedRequest, reply: NonNull
             : {}),
         },
         logprobs: null,
-        finish_reason: calls.length > 0 ? 'tool_calls' : 'stop',
+        finish_reason: reply.stopReason ?? (calls.length > 0 ? 'tool_calls' : 'stop'),
       },
     ],
     usage: {
       prompt_tokens: usage.inputTokens,
       completion_tokens: usage.outputTokens,
       total_tokens: usage.inputTokens + usage.outputTokens,
+      prompt_tokens_details: { cached_tokens: usage.cacheReadTokens },
     },
   };
 }

@@ -89,3 +89,27 @@ export function parseRetryAfter(headers: unknown, now: number = Date.now()): num
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
+
+/**
+ * A 200 answer that is not what the API promises (an empty object, no choices, no content) or that says the
+ * model will not answer (a refusal, a content filter): a retry of the same request cannot help.
+ */
+export function unusableAnswer(provider: string, what: string, envPrefix: string): ModelCallError {
+  return new ModelCallError(
+    `${provider} answered 200 but ${what}; retrying the same request will not help (if ${envPrefix}_BASE_URL points at a proxy or another server, check that it speaks the ${provider} API)`,
+    'fatal',
+    provider,
+    200,
+  );
+}
+
+/** A short description of a value's shape for an error message, never its content. */
+export function shapeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return `an array of ${value.length}`;
+  if (typeof value === 'object') {
+    const keys = Object.keys(value);
+    return keys.length === 0 ? 'an empty object' : `an object with ${keys.slice(0, 6).join(', ')}`;
+  }
+  return typeof value;
+}

@@ -3,24 +3,9 @@
  * above src/llm knows which provider answered.
  */
 
-export interface ToolCall {
-  id: string;
-  name: string;
-  input: unknown;
-  /** Set when the model's arguments could not be parsed as JSON; `input` is then the raw text. */
-  inputError?: string;
-}
+import type { ChatMessage, TokenUsage, ToolCall } from '../../workflows/chat';
 
-export interface ToolResult {
-  toolCallId: string;
-  content: string;
-  isError: boolean;
-}
-
-export type ChatMessage =
-  | { role: 'user'; text: string }
-  | { role: 'assistant'; text: string; toolCalls: ToolCall[] }
-  | { role: 'tool'; results: ToolResult[] };
+export type { ChatMessage, TokenUsage, ToolCall, ToolResult } from '../../workflows/chat';
 
 export interface ToolSpec {
   name: string;
@@ -41,12 +26,25 @@ export interface ModelRequest {
   signal?: AbortSignal;
   /** Sent as the Idempotency-Key header: stable across retries of the same call. */
   idempotencyKey?: string;
+  /**
+   * Text that opens the first user message and is the same on every call of this kind (the goal and
+   * context, for instance): sent before the first message's own text, in the same turn.
+   */
+  stablePrefix?: string;
+  /**
+   * Ask the provider to cache what repeats: "prefix" marks tools, system prompt and `stablePrefix`, which
+   * the next call of this kind reads from the cache; "conversation" marks the newest message too, for a
+   * conversation whose next turn resends everything so far. Anthropic needs cache_control marks for this
+   * (and caches only prefixes of 1,024 tokens or more, 2,048 for Haiku models); OpenAI caches prefixes of
+   * 1,024 tokens or more on its own, marks or not.
+   */
+  promptCache?: 'prefix' | 'conversation';
 }
 
 export interface ModelResponse {
   text: string;
   toolCalls: ToolCall[];
-  usage: { inputTokens: number; outputTokens: number };
+  usage: TokenUsage;
   stopReason: string;
 }
 

@@ -1,12 +1,14 @@
-import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
-import { defineTool } from './registry';
+import { defineTool } from './tool';
 
 /** Under the 32,000-character bound on tool results kept in history, so a piece is never cut. */
 const MAX_READ_CHARS = 30_000;
 const MAX_WRITE_BYTES = 1_000_000;
 const MAX_LIST_ENTRIES = 500;
+/** File tools answer in milliseconds: at most 5 s keeps them eligible to run as local activities. */
+const FILE_TOOL_TIMEOUT_SECONDS = 5;
 
 const RelativePath = z
   .string()
@@ -17,6 +19,8 @@ const RelativePath = z
 export const readFileTool = defineTool({
   name: 'read_file',
   description: `Read a UTF-8 text file from the run workspace: at most ${MAX_READ_CHARS} characters from \`offset\` (default 0); read long files piece by piece.`,
+  kind: 'read-only',
+  timeoutSeconds: FILE_TOOL_TIMEOUT_SECONDS,
   input: z
     .object({
       path: RelativePath,
@@ -31,8 +35,7 @@ export const readFileTool = defineTool({
     })
     .strict(),
   async run({ path: relative, offset, length }, { workspace }) {
-    const file = await workspace.resolve(relative);
-    const content = await readFile(file, 'utf8');
+    const content = await workspace.readFile(relative, 'utf8');
     const piece = content.slice(offset, offset + length);
     const end = offset + piece.length;
     if (offset === 0 && end >= content.length) return piece;
@@ -44,6 +47,9 @@ export const readFileTool = defineTool({
 export const writeFileTool = defineTool({
   name: 'write_file',
   description: 'Create or overwrite a UTF-8 text file in the run workspace. Creates missing folders.',
+  // Writing the same whole content again leaves the same file: safe to run again after a crash.
+  kind: 'idempotent',
+  timeoutSeconds: FILE_TOOL_TIMEOUT_SECONDS,
   input: z
     .object({
       path: RelativePath,
@@ -53,10 +59,7 @@ export const writeFileTool = defineTool({
   async run({ path: relative, content }, { workspace, idempotent }) {
     const file = await workspace.resolve(relative);
     return idempotent(async () => {
-      await mkdir(path.dirname(file), { recursive: true });
-      // Re-check after mkdir: the folders on the way must still lead nowhere outside.
-      await workspace.resolve(relative);
-      await writeFile(file, content, 'utf8');
+      await workspace.writeFile(relative, content);
       return `Wrote ${Buffer.byteLength(content)} bytes to ${workspace.relative(file)}`;
     });
   },
@@ -65,6 +68,8 @@ export const writeFileTool = defineTool({
 export const listFilesTool = defineTool({
   name: 'list_files',
   description: 'List files and folders in the run workspace (folders end with "/").',
+  kind: 'read-only',
+  timeoutSeconds: FILE_TOOL_TIMEOUT_SECONDS,
   input: z
     .object({
       path: RelativePath.default('.'),
@@ -74,11 +79,13 @@ export const listFilesTool = defineTool({
   async run({ path: relative, recursive }, { workspace }) {
     const dir = await workspace.resolve(relative);
     if (!(await stat(dir)).isDirectory()) return `${relative} is a file, not a folder.`;
+    // readdir does not follow symlinks, recursive or not: a linked folder shows as an entry, not its content.
     const entries = await readdir(dir, { withFileTypes: true, recursive });
     const lines = entries
       .map((e) => {
         const full = path.join(e.parentPath, e.name);
-        return `${path.relative(dir, full)}${e.isDirectory() ? '/' : ''}`;
+        const mark = e.isDirectory() ? '/' : e.isSymbolicLink() ? ' (symlink, not followed)' : '';
+        return `${path.relative(dir, full)}${mark}`;
       })
       .sort();
     if (lines.length === 0) return '(empty)';

@@ -1,51 +1,33 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { workspaceDirName } from './workspace';
+import { ResultStore } from '../durable/result-store';
+
+/** Folder (beside the workspaces) of the results that tools' side effects stored with `idempotent`. */
+export const TOOL_RESULTS_FOLDER = '.tool-results';
 
 /**
- * Results of side-effecting tool calls, stored under the call's idempotency key. Kept beside the
- * workspaces (not inside, where the model could see or change them).
+ * Results of side-effecting tool calls, stored under the call's idempotency key: a retried call that
+ * already did its work gets the stored result instead of doing it again.
  */
 export class ToolResultStore {
-  private constructor(private readonly dir: string) {}
+  private constructor(private readonly store: ResultStore) {}
 
   static async open(workspaceRoot: string, workflowId: string): Promise<ToolResultStore> {
-    const dir = path.join(workspaceRoot, '.tool-results', workspaceDirName(workflowId));
-    await mkdir(dir, { recursive: true });
-    return new ToolResultStore(dir);
+    return new ToolResultStore(await ResultStore.open(workspaceRoot, TOOL_RESULTS_FOLDER, workflowId));
   }
 
   /** The stored result of `key`, if the call that stored it had the same input (`fingerprint`). */
-  async get(key: string, fingerprint = ''): Promise<string | undefined> {
-    try {
-      const stored = JSON.parse(await readFile(this.file(key), 'utf8')) as {
-        key: string;
-        fingerprint?: string;
-        result: string;
-      };
-      return stored.key === key && (stored.fingerprint ?? '') === fingerprint ? stored.result : undefined;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
+  get(key: string, fingerprint = ''): Promise<string | undefined> {
+    return this.store.get<string>(key, fingerprint);
   }
 
-  async put(key: string, result: string, fingerprint = ''): Promise<void> {
-    const file = this.file(key);
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify({ key, fingerprint, result }));
-    await rename(temp, file); // atomic: a crash leaves either no result or the whole one
-  }
-
-  private file(key: string): string {
-    return path.join(this.dir, `${createHash('sha256').update(key).digest('hex').slice(0, 40)}.json`);
+  put(key: string, result: string, fingerprint = ''): Promise<void> {
+    return this.store.put(key, result, fingerprint);
   }
 }
 
 /**
- * Run a side effect at most once per idempotency key (and input): a retry of a call that already finished its work
- * gets the stored result back instead of doing the work again.
+ * Run a side effect at most once per idempotency key (and input): a retry of a call that already finished
+ * its work gets the stored result back instead of doing the work again.
  */
 export async function once(
   store: ToolResultStore,
@@ -62,6 +44,7 @@ export async function once(
 
 /** A short hash of a tool call's name and input: a stored result counts only for the same call. */
 export function callFingerprint(name: string, input: unknown): string {
+  // The same formula as always: results stored by runs in flight across an upgrade still match.
   return createHash('sha256')
     .update(`${name}\0${JSON.stringify(input ?? null)}`)
     .digest('hex')

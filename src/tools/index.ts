@@ -1,11 +1,14 @@
-import { fileTools } from './files';
-import { ToolRegistry } from './registry';
-
 export * from './registry';
 export * from './workspace';
 export * from './idempotency';
-
-/** The registry a worker starts with: file tools confined to the run's workspace. */
-export function builtInTools(): ToolRegistry {
-  return new ToolRegistry().register(...fileTools);
-}
+export * from './descriptor';
+export * from './toolbox';
+export * from './config';
+export * from './policy';
+export { ConfinedDir } from './confined';
+export { DEFAULT_TOOL_TIMEOUT_SECONDS, defaultPolicyFor, TOOL_KINDS, TOOL_POLICIES } from './tool';
+export { loadToolModule, ToolModuleError } from './modules';
+export { askHumanTool } from './ask-human';
+export { fileTools } from './files';
+export { httpFetchTool, HTTP_FETCH_TOOL } from './http-fetch';
+export { runCommandTool, RUN_COMMAND_TOOL } from './run-command';

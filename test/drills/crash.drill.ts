@@ -16,6 +16,7 @@ import { FakeModelServer, type RecordedRequest } from '../../src/fake-model/serv
 import type { Scenario } from '../../src/fake-model/scenario';
 import { workspaceDirName } from '../../src/tools';
 import { planAndExecute } from '../../workflows';
+import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
 import { recordHistory } from '../helpers/histories';
 import { ROOT } from '../helpers/cli';
 import { waitFor } from '../helpers/wait';
@@ -96,6 +97,8 @@ const scenario: Scenario = {
       name: 's2-read',
       match: { contains: 'Your step: s2:', lastMessageContains: 'Your step: s2:' },
       repeat: true,
+      // Slow enough to kill the worker in it; the executor answered fast before, so it runs locally.
+      delayMs: 300,
       reply: { toolCalls: [{ name: 'read_file', input: { path: 'report.md' } }] },
     },
     {
@@ -134,6 +137,8 @@ interface Drill {
    * fake model server's event, synchronously), so the kill lands exactly there.
    */
   arm: (wf: string, killNow: () => void) => Promise<Hit>;
+  /** A second worker is already polling when the first is killed (otherwise a new one is started). */
+  secondWorker?: boolean;
 }
 
 let fake: FakeModelServer;
@@ -147,18 +152,20 @@ const figures: {
   completedRepeated: number;
   inFlightRepeated: number;
   resumeSeconds: number;
+  /** From the new worker polling to the run's progress; undefined when a second worker took over. */
+  restartToResumeSeconds: number | undefined;
   answer: string;
 }[] = [];
 
 const requestsOf = (wf: string): RecordedRequest[] =>
   fake.requests.filter((r) => r.idempotencyKey?.startsWith(`${wf}@`));
-const logLines = (wf: string): { at: number; kind: string; key: string }[] =>
+const logLines = (wf: string): { at: number; kind: string; key: string; pid: number }[] =>
   (existsSync(drillLog) ? readFileSync(drillLog, 'utf8') : '')
     .split('\n')
     .filter((l) => l.includes(` ${wf}@`))
     .map((l) => {
-      const [at, kind, key] = l.split(' ');
-      return { at: Number(at), kind: kind ?? '', key: key ?? '' };
+      const [at, kind, key, pid] = l.split(' ');
+      return { at: Number(at), kind: kind ?? '', key: key ?? '', pid: Number(pid) };
     });
 
 /** Kill when the fake server sees (event 'request') or has answered (event 'response') a request of `rule`. */
@@ -196,19 +203,40 @@ const drills: Drill[] = [
   { name: 'worker killed during a tool call', target: 'worker', arm: duringTool },
   { name: 'worker killed during re-planning', target: 'worker', arm: onModelEvent('request', 'replan-1') },
   {
+    name: 'worker killed during a local executor turn',
+    target: 'worker',
+    arm: onModelEvent('request', 's2-read'),
+  },
+  {
+    name: 'worker killed during a tool call, second worker up',
+    target: 'worker',
+    arm: duringTool,
+    secondWorker: true,
+  },
+  {
+    name: 'worker killed during a local turn, second worker up',
+    target: 'worker',
+    arm: onModelEvent('request', 's2-read'),
+    secondWorker: true,
+  },
+  {
     name: 'dev server killed and restarted mid-run',
     target: 'server',
     arm: onModelEvent('request', 'replan-1'),
   },
 ];
 
-function startWorker(): { child: ChildProcess; ready: Promise<void> } {
+/** From spawning a worker process to it polling (the workflow bundle comes from the cache). */
+const startupMs: number[] = [];
+
+function startWorker(): { child: ChildProcess; ready: Promise<number> } {
+  const spawnedAt = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/drills/drill-worker.ts')], {
     cwd: ROOT,
     env: {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      PE_WORKFLOW_BUNDLE: process.env.PE_WORKFLOW_BUNDLE,
+
       TEMPORAL_ADDRESS: `127.0.0.1:${port}`,
       TASK_QUEUE,
       WORKSPACE_ROOT: path.join(tmp, 'ws'),
@@ -217,9 +245,12 @@ function startWorker(): { child: ChildProcess; ready: Promise<void> } {
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const ready = new Promise<void>((resolve, reject) => {
+  const ready = new Promise<number>((resolve, reject) => {
     child.stdout?.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('drill worker ready')) resolve();
+      if (chunk.toString().includes('drill worker ready')) {
+        startupMs.push(Date.now() - spawnedAt);
+        resolve(Date.now());
+      }
     });
     child.once('exit', (code) => reject(new Error(`drill worker exited with ${code}`)));
   });
@@ -257,16 +288,18 @@ afterAll(async () => {
   rmSync(tmp, { recursive: true, force: true });
   const rows = figures.map(
     (f) =>
-      `| ${f.drill.padEnd(56)} | ${String(f.kills).padStart(5)} | ${String(f.completedRepeated).padStart(24)} | ${String(f.inFlightRepeated).padStart(18)} | ${f.resumeSeconds.toFixed(1).padStart(16)} | ${f.answer.padEnd(6)} |`,
+      `| ${f.drill.padEnd(56)} | ${String(f.kills).padStart(5)} | ${String(f.completedRepeated).padStart(24)} | ${String(f.inFlightRepeated).padStart(18)} | ${f.resumeSeconds.toFixed(1).padStart(15)} | ${(f.restartToResumeSeconds === undefined ? '–' : f.restartToResumeSeconds.toFixed(1)).padStart(18)} | ${f.answer.padEnd(6)} |`,
   );
   process.stdout.write(
     [
       '',
       'Crash drills',
-      `| ${'drill'.padEnd(56)} | kills | completed calls repeated | in-flight repeated | kill→resume (s) | answer |`,
-      `|${'-'.repeat(58)}|-------|--------------------------|--------------------|------------------|--------|`,
+      `| ${'drill'.padEnd(56)} | kills | completed calls repeated | in-flight repeated | kill→resume (s) | restart→resume (s) | answer |`,
+      `|${'-'.repeat(58)}|-------|--------------------------|--------------------|-----------------|--------------------|--------|`,
       ...rows,
       `runs: ${figures.length}, kills: ${figures.reduce((n, f) => n + f.kills, 0)}, completed calls repeated: ${figures.reduce((n, f) => n + f.completedRepeated, 0)}`,
+      `worker start to polling (process spawned to ready, bundle from the cache): median ${(median(startupMs) / 1000).toFixed(2)} s, max ${(Math.max(...startupMs) / 1000).toFixed(2)} s over ${startupMs.length} starts`,
+
       '',
     ].join('\n'),
   );
@@ -276,6 +309,7 @@ describe.each(drills.map((d, i) => [d.name, d, i] as const))('%s', (_name, drill
   it('finishes with the right answer and repeats no completed call', async () => {
     let worker = startWorker();
     await worker.ready;
+    let standby: ReturnType<typeof startWorker> | undefined;
     const connection = await Connection.connect({ address: `127.0.0.1:${port}` });
     try {
       const client = new Client({ connection });
@@ -289,6 +323,7 @@ describe.each(drills.map((d, i) => [d.name, d, i] as const))('%s', (_name, drill
       const handle = await client.workflow.start(planAndExecute, {
         taskQueue: TASK_QUEUE,
         workflowId,
+        workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
         args: [
           {
             goal: 'Write a report and verify it',
@@ -300,11 +335,27 @@ describe.each(drills.map((d, i) => [d.name, d, i] as const))('%s', (_name, drill
           },
         ],
       });
+      if (drill.secondWorker) {
+        // Started once the first worker holds the run (its planner call is out), so that the call the
+        // drill kills is the first worker's, and the second one is idle, polling.
+        await waitFor(
+          'the planner call',
+          () => (requestsOf(workflowId).length > 0 ? true : undefined),
+          30_000,
+        );
+        standby = startWorker();
+        await standby.ready;
+      }
       const hit = await armed;
       if (victim.exitCode === null && victim.signalCode === null)
         await new Promise((resolve) => victim.once('exit', resolve));
-      if (drill.target === 'worker') worker = startWorker();
-      else server = await startServer();
+      // A supervisor restarts the killed process at once (unless a second worker is already there).
+      let restartedAt: number | undefined;
+      if (drill.target === 'server') server = await startServer();
+      else if (!standby) {
+        worker = startWorker();
+        restartedAt = await worker.ready;
+      }
 
       // Resumed: the first model request or tool start of this run after the kill.
       const resumedAt = await waitFor(
@@ -354,11 +405,19 @@ describe.each(drills.map((d, i) => [d.name, d, i] as const))('%s', (_name, drill
         completedRepeated: completedRepeated.length + Math.max(0, dones.length - 1),
         inFlightRepeated: repeated.length - completedRepeated.length + (starts.length - 1),
         resumeSeconds: (resumedAt - killedAt) / 1000,
+        restartToResumeSeconds:
+          restartedAt === undefined ? undefined : Math.max(0, resumedAt - restartedAt) / 1000,
         answer: result.answer === ANSWER ? 'right' : 'WRONG',
       });
     } finally {
       await kill(worker.child);
+      if (standby) await kill(standby.child);
       await connection.close();
     }
   });
 });
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? NaN;
+}

@@ -9,7 +9,8 @@
  * named tool has finished one call, and then the process dies: one kill covers them all.
  */
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
-import type { RunToolInput, ToolResult } from '../../activities';
+import type { ToolInput } from '../../workflows/activity-contract';
+import type { ToolResult } from '../../workflows/chat';
 
 export function killAfterStore(
   toolNames: readonly string[],
@@ -20,9 +21,9 @@ export function killAfterStore(
     inbound: {
       async execute(input, next) {
         const result = await next(input);
-        const arg = input.args[0] as Partial<RunToolInput> | undefined;
+        const arg = input.args[0] as Partial<ToolInput> | undefined;
         const name = arg?.call?.name;
-        if (ctx.info.activityType !== 'runTool' || name === undefined || !waiting.delete(name)) return result;
+        if (ctx.info.activityType !== 'tool' || name === undefined || !waiting.delete(name)) return result;
         log(`stored ${name} ${arg?.idempotencyKey ?? '?'} ${JSON.stringify((result as ToolResult).content)}`);
         if (waiting.size === 0) {
           log('kill');

@@ -3,8 +3,8 @@
  * write_file. Its effect is deliberately one that is NOT safe to redo (a line appended to a ledger), so a
  * second run of the work shows as a second line.
  *
- * It is registered the current way (`defineTool` + `context.idempotent`). When the tool API with
- * `kind: 'side-effect'` exists (issue 10), switch `placeOrderTool` to it here; nothing else changes.
+ * A `side-effect` tool that honours the idempotency key (through `context.idempotent`), allowed without a
+ * person's approval so the drills run unattended.
  */
 import { randomUUID } from 'node:crypto';
 import { appendFile } from 'node:fs/promises';
@@ -18,6 +18,9 @@ export const ORDERS_LEDGER = 'orders.log';
 export const placeOrderTool = defineTool({
   name: PLACE_ORDER_TOOL,
   description: `Place an order: appends one line to ${ORDERS_LEDGER} in the workspace and returns its receipt.`,
+  kind: 'side-effect',
+  honoursIdempotencyKey: true,
+  policy: 'allow',
   input: z.object({ item: z.string().min(1) }).strict(),
   async run({ item }, { workspace, idempotent }) {
     const ledger = await workspace.resolve(ORDERS_LEDGER);

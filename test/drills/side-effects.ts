@@ -115,7 +115,7 @@ export interface SideEffectObservation {
   killSignals: (NodeJS.Signals | number | null)[];
   /** What the killed workers logged: the results they stored before dying. */
   stored: { tool: string; key: string; content: string }[];
-  /** The attempt on which each tool's runTool activity completed, from history. */
+  /** The attempt on which each tool's tool activity completed, from history. */
   completedOnAttempt: Record<string, number>;
   reportContent: string | undefined;
   ledgerLines: string[];
@@ -209,7 +209,7 @@ function repeatedKeys(fake: FakeModelServer, workflowId: string): string[] {
   return [...seen].filter(([, n]) => n > 1).map(([key]) => key);
 }
 
-/** For each tool called through runTool: the attempt whose start history kept (the one that completed). */
+/** For each tool called through the tool activity: the attempt whose start history kept (the one that completed). */
 async function runToolAttempts(
   handle: Awaited<ReturnType<Client['workflow']['start']>>,
 ): Promise<Record<string, number>> {
@@ -217,7 +217,7 @@ async function runToolAttempts(
   const toolBySchedule = new Map<string, string>();
   for (const e of events) {
     const scheduled = e.activityTaskScheduledEventAttributes;
-    if (scheduled?.activityType?.name !== 'runTool') continue;
+    if (scheduled?.activityType?.name !== 'tool') continue;
     const data = scheduled.input?.payloads?.[0]?.data;
     const input = data
       ? (JSON.parse(Buffer.from(data).toString('utf8')) as { call: { name: string } })

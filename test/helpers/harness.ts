@@ -9,13 +9,17 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { AppConfig } from '../../src/config';
+import { DEV_SERVER_DYNAMIC_CONFIG } from '../../src/devserver/dev-server';
 import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
 import type { Scenario } from '../../src/fake-model/scenario';
-import type { ToolRegistry } from '../../src/tools';
+import type { ToolBox, ToolRegistry } from '../../src/tools';
 import { createWorker } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
+import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
+import { initialSearchAttributes } from '../../workflows/search-attributes';
+
 import { installQuietRuntime } from './runtime';
 import { SuiteWorkflowCoverage } from './workflow-coverage';
 
@@ -38,16 +42,23 @@ export interface Harness {
   startRun(input: RunInput, workflowId?: string): Promise<WorkflowHandle<typeof planAndExecute>>;
   /** Terminate every run `start` began that is still going, so a failed test leaves nothing behind. */
   endStartedRuns(): Promise<void>;
+  /** Stop the worker (as a crash or a deploy would) and start a new one on the same server and task queue. */
+  restartWorker(): Promise<void>;
   shutdown(): Promise<void>;
 }
 
 export interface HarnessOptions {
-  tools?: ToolRegistry;
+  /** The worker's tools (a ToolBox brings MCP servers; the test closes it). Default: the built-ins. */
+  tools?: ToolRegistry | ToolBox;
   /** The SDKs' HTTP timeout per model call (default 30 s). */
   modelTimeoutMs?: number;
   extraServerArgs?: string[];
   /** false: no worker in this process (the suite runs workers in their own processes). */
   inProcessWorker?: boolean;
+  /** Model prices beside the built-in table (as MODEL_PRICES_FILE would give). */
+  prices?: AppConfig['prices'];
+  /** Start runs without the project's search attributes, as a client whose server lacks them does. */
+  withoutSearchAttributes?: boolean;
 }
 
 let idCounter = 0;
@@ -58,7 +69,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     server: {
       executable: { type: 'existing-path', path: process.env.TEMPORAL_CLI_PATH ?? findTemporalCli() },
       ip: '127.0.0.1',
-      extraArgs: ['--log-level', 'error', ...(options.extraServerArgs ?? [])],
+      extraArgs: ['--log-level', 'error', ...DEV_SERVER_DYNAMIC_CONFIG, ...(options.extraServerArgs ?? [])],
     },
   });
   const fake = new FakeModelServer();
@@ -82,22 +93,22 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     taskQueue,
     workspaceRoot,
     maxOutputTokens: 1_024,
+    ...(options.prices ? { prices: options.prices } : {}),
   };
   // With --coverage, the in-process worker runs the instrumented bundle and reports through its sink.
   const coverage = SuiteWorkflowCoverage.fromEnv();
   const bundlePath = coverage?.bundlePath ?? process.env.PE_WORKFLOW_BUNDLE;
-  const worker: Worker | undefined =
-    options.inProcessWorker === false
-      ? undefined
-      : await createWorker({
-          connection: env.nativeConnection,
-          namespace: env.namespace ?? 'default',
-          config,
-          ...(options.tools ? { tools: options.tools } : {}),
-          ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
-          ...(coverage ? { extraWorkerOptions: { sinks: coverage.sinks } } : {}),
-        });
-  const running = worker?.run();
+  const newWorker = (): Promise<Worker> =>
+    createWorker({
+      connection: env.nativeConnection,
+      namespace: env.namespace ?? 'default',
+      config,
+      ...(options.tools ? { tools: options.tools } : {}),
+      ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+      ...(coverage ? { workerOptions: { sinks: coverage.sinks } } : {}),
+    });
+  let worker: Worker | undefined = options.inProcessWorker === false ? undefined : await newWorker();
+  let running = worker?.run();
   const started: WorkflowHandle[] = [];
 
   const startRun = async (input: RunInput, workflowId?: string) => {
@@ -105,6 +116,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       taskQueue,
       workflowId: workflowId ?? `test-${Date.now()}-${++idCounter}`,
       args: [input],
+      workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+      ...(options.withoutSearchAttributes
+        ? {}
+        : {
+            typedSearchAttributes: initialSearchAttributes([
+              input.options?.plannerModel ?? config.models.planner,
+              input.options?.executorModel ?? config.models.executor,
+              input.options?.replannerModel ?? config.models.replanner,
+            ]),
+          }),
     });
     started.push(handle);
     return handle;
@@ -127,6 +148,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         // Most have ended already; terminating an ended run is refused, which is fine here.
         await handle.terminate('test over').catch(() => undefined);
       }
+    },
+    async restartWorker() {
+      if (!worker)
+        throw new Error('restartWorker: this harness runs no worker in process (inProcessWorker: false)');
+      worker.shutdown();
+      await running;
+      worker = await newWorker();
+      running = worker.run();
     },
     async shutdown() {
       worker?.shutdown();

@@ -17,6 +17,7 @@ export function probeTool(runs: ProbeRun[]) {
   return defineTool({
     name: PROBE_TOOL,
     description: 'Probe the world; answers "probed".',
+    kind: 'read-only',
     input: z.object({ delayMs: z.number().int().min(0).max(60_000).default(0) }).strict(),
     async run({ delayMs }, { idempotencyKey, signal }) {
       const run: ProbeRun = { key: idempotencyKey, startedAt: Date.now() };

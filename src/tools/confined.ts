@@ -1,0 +1,194 @@
+/**
+ * The one resolver for every file the worker reads or writes for a run: the tools' files in the run's
+ * workspace, results spilled to outputs/, MCP images and resources kept in the workspace, and the stores of
+ * call results beside the workspaces. A path is refused when it
+ * - is absolute, or has a ".." segment (or a NUL byte),
+ * - goes through a symlink anywhere below the root, also one that points inside (a folder a tool or a
+ *   person linked there earlier could be re-pointed later; refusing them all leaves nothing to re-point),
+ * - names a file with more than one hard link (another name for it may be outside; writing would change
+ *   that file too, reading would disclose it).
+ * Files are opened with O_NOFOLLOW and checked again on the open handle, so a symlink or hard link put in
+ * place between the check and the open is caught as well. (A folder swapped for a symlink in that instant is
+ * the one gap left: closing it would need openat(2), which Node does not offer.)
+ */
+import { constants } from 'node:fs';
+import { lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A path a tool or the worker may not use. Goes back to the model as an error result. */
+export class WorkspacePathError extends Error {
+  override readonly name = 'WorkspacePathError';
+}
+
+const { O_RDONLY, O_WRONLY, O_CREAT, O_EXCL, O_NOFOLLOW } = constants;
+
+export class ConfinedDir {
+  /** `root` must be a real path (no symlink in it): open() makes sure of that. */
+  protected constructor(readonly root: string) {}
+
+  /** The folder `dir` (made if missing), as a confined root. */
+  static async at(dir: string): Promise<ConfinedDir> {
+    await mkdir(dir, { recursive: true });
+    return new ConfinedDir(await realpath(dir));
+  }
+
+  /**
+   * The absolute path for `relative`, after checking every part of it that exists. Missing parts are fine
+   * (a file about to be written); `relative` may be "." for the root itself.
+   */
+  async resolve(relative: string): Promise<string> {
+    const segments = splitRelative(relative);
+    let current = this.root;
+    for (const [index, segment] of segments.entries()) {
+      current = path.join(current, segment);
+      const info = await lstatOrMissing(current);
+      if (!info) return path.join(this.root, ...segments);
+      const shown = segments.slice(0, index + 1).join('/');
+      if (info.isSymbolicLink()) {
+        const leadsSomewhere = await stat(current).then(
+          () => true,
+          () => false,
+        );
+        throw new WorkspacePathError(
+          leadsSomewhere
+            ? `Path "${relative}" goes through a symlink ("${shown}"); symlinks are refused in the workspace.`
+            : `Path "${shown}" is a symlink to a missing target; refused.`,
+        );
+      }
+      const last = index === segments.length - 1;
+      if (!last && !info.isDirectory()) {
+        throw new WorkspacePathError(`Path "${relative}": "${shown}" is a file, not a folder.`);
+      }
+      if (last && info.isFile() && info.nlink > 1) throw hardLinked(relative, info.nlink);
+    }
+    return current;
+  }
+
+  relative(absolute: string): string {
+    return path.relative(this.root, absolute) || '.';
+  }
+
+  /** Make the folder `relative` and any missing folders on the way, each checked (no symlink anywhere). */
+  async mkdirs(relative: string): Promise<string> {
+    const segments = splitRelative(relative);
+    let current = this.root;
+    for (const segment of segments) {
+      current = path.join(current, segment);
+      let info = await lstatOrMissing(current);
+      if (!info) {
+        try {
+          await mkdir(current);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+        }
+        info = await lstat(current);
+      }
+      if (info.isSymbolicLink() || !info.isDirectory()) {
+        throw new WorkspacePathError(
+          `Path "${relative}": "${this.relative(current)}" is ${info.isSymbolicLink() ? 'a symlink' : 'a file'}, not a folder; refused.`,
+        );
+      }
+    }
+    return current;
+  }
+
+  async readFile(relative: string): Promise<Buffer>;
+  async readFile(relative: string, encoding: 'utf8'): Promise<string>;
+  async readFile(relative: string, encoding?: 'utf8'): Promise<Buffer | string> {
+    const file = await this.resolve(relative);
+    const handle = await openChecked(file, O_RDONLY | O_NOFOLLOW, relative);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new WorkspacePathError(`Path "${relative}" is not a file.`);
+      if (info.nlink > 1) throw hardLinked(relative, info.nlink);
+      return encoding ? await handle.readFile({ encoding }) : await handle.readFile();
+    } finally {
+      await handle.close();
+    }
+  }
+
+  /** Create or overwrite a file (making its folders), refusing symlinks and hard-linked files. */
+  async writeFile(relative: string, data: string | Uint8Array): Promise<string> {
+    const file = await this.resolve(relative);
+    await this.mkdirs(path.dirname(this.relative(file)));
+    const handle = await openChecked(file, O_WRONLY | O_CREAT | O_NOFOLLOW, relative);
+    try {
+      const info = await handle.stat();
+      if (!info.isFile()) throw new WorkspacePathError(`Path "${relative}" is not a file.`);
+      // Checked before truncating: a file with another name must not lose its content either.
+      if (info.nlink > 1) throw hardLinked(relative, info.nlink);
+      await handle.truncate(0);
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    return file;
+  }
+
+  /**
+   * Write a whole file at once (a temporary file renamed into place): a crash leaves either no file or the
+   * whole one. The rename replaces a name, so it never writes through a link that was there.
+   */
+  async writeFileAtomic(relative: string, data: string | Uint8Array): Promise<string> {
+    const file = await this.resolve(relative);
+    await this.mkdirs(path.dirname(this.relative(file)));
+    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const handle = await openChecked(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, relative);
+    try {
+      await handle.writeFile(data);
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(temp, file);
+    } catch (err) {
+      await unlink(temp).catch(() => undefined);
+      throw err;
+    }
+    return file;
+  }
+}
+
+/** The segments of a relative path; refuses absolute paths, ".." and NUL bytes. "." and "" are dropped. */
+export function splitRelative(relative: string): string[] {
+  if (relative.includes('\0')) throw new WorkspacePathError('Path contains a NUL byte.');
+  if (path.isAbsolute(relative) || /^[A-Za-z]:[\\/]/.test(relative) || relative.startsWith('\\')) {
+    throw new WorkspacePathError(
+      `Absolute paths are not allowed ("${relative}"); use a path relative to the workspace.`,
+    );
+  }
+  const segments = relative.split(/[\\/]+/).filter((s) => s !== '' && s !== '.');
+  if (segments.includes('..')) {
+    throw new WorkspacePathError(
+      `Path "${relative}" uses ".." and so may leave the workspace; use a path inside it without "..".`,
+    );
+  }
+  return segments;
+}
+
+async function lstatOrMissing(file: string) {
+  try {
+    return await lstat(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function openChecked(file: string, flags: number, relative: string) {
+  try {
+    return await open(file, flags, 0o644);
+  } catch (err) {
+    // O_NOFOLLOW on a symlink: someone put one there after the check.
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new WorkspacePathError(`Path "${relative}" is a symlink; symlinks are refused in the workspace.`);
+    }
+    throw err;
+  }
+}
+
+function hardLinked(relative: string, links: number): WorkspacePathError {
+  return new WorkspacePathError(
+    `Path "${relative}" is a file with ${links} hard links (another name for it may be outside the workspace); refused.`,
+  );
+}

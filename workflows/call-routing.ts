@@ -1,0 +1,80 @@
+/**
+ * Which calls run as local activities. A local activity runs in the worker that runs the workflow, with no
+ * round trip to the server, which is what a call costs when the model answers fast. But while local
+ * activities run, the workflow task stays open, and queries, signals and updates wait for it. So a call
+ * runs locally only when its lane (a model role, or one tool) answered fast last time, and after a stretch
+ * of local work the run yields (a 1 ms timer closes the workflow task), so people's messages never wait
+ * long. (It yields with a no-op regular activity: the server fires timers at one-second granularity.)
+ * Decisions use the durations the activities report, which are part of their recorded results, so
+ * they replay the same.
+ */
+import { proxyActivities } from '@temporalio/workflow';
+import type { Activities } from './activity-contract';
+
+const { settle } = proxyActivities<Activities>({
+  startToCloseTimeout: '30 seconds',
+  summary: 'record results',
+});
+
+/** A lane whose last call took at most this long runs its next call locally. */
+export const LOCAL_CALL_LIMIT_MS = 500;
+/**
+ * After this much local work, or this many local calls, without a server round trip, the run yields before
+ * the next local call. Results of local calls are recorded when the workflow task closes: the bound keeps
+ * what a crash could lose (and what a query waits for) small.
+ */
+export const YIELD_AFTER_LOCAL_MS = 250;
+export const YIELD_AFTER_LOCAL_CALLS = 16;
+
+export type CallMode = 'auto' | 'off';
+
+export class CallRouter {
+  private readonly lastMs = new Map<string, number>();
+  private localSinceYield = 0;
+  private localCallsSinceYield = 0;
+
+  constructor(private readonly mode: CallMode) {}
+
+  /** Whether the next call of `lane` runs as a local activity. The first call of a lane never does. */
+  local(lane: string): boolean {
+    if (this.mode === 'off') return false;
+    const last = this.lastMs.get(lane);
+    return last !== undefined && last <= LOCAL_CALL_LIMIT_MS;
+  }
+
+  /** Before a local call: whether to close the workflow task first (local work has gone on long enough). */
+  yieldDue(): boolean {
+    return (
+      this.localSinceYield >= YIELD_AFTER_LOCAL_MS || this.localCallsSinceYield >= YIELD_AFTER_LOCAL_CALLS
+    );
+  }
+
+  /**
+   * Record every local result so far (close the workflow task, by a no-op regular activity). Before the run ends or continues as new:
+   * the server refuses to close a run while messages it has not seen wait, and the results of local calls
+   * in the refused task would be lost and the calls made again.
+   */
+  async settle(): Promise<void> {
+    if (this.localCallsSinceYield === 0) return;
+    this.localSinceYield = 0;
+    this.localCallsSinceYield = 0;
+    await settle();
+  }
+
+  /** A call of `lane` finished in `elapsedMs`; a regular activity's round trip closed the workflow task. */
+  observe(lane: string, elapsedMs: number, local: boolean): void {
+    this.lastMs.set(lane, elapsedMs);
+    if (local) {
+      this.localSinceYield += elapsedMs;
+      this.localCallsSinceYield += 1;
+    } else {
+      this.localSinceYield = 0;
+      this.localCallsSinceYield = 0;
+    }
+  }
+
+  /** A local attempt failed: the lane's next call goes to the server, where its retries are visible. */
+  failed(lane: string): void {
+    this.lastMs.set(lane, Number.POSITIVE_INFINITY);
+  }
+}

@@ -1,0 +1,232 @@
+/**
+ * How the run calls its activities. Every call waits at the pause gate first. It runs as a local activity
+ * (no server round trip; the fast path) unless options.localActivities is off, and a local attempt that
+ * fails in a way a retry may fix continues as a regular activity, whose retries the Web UI shows. A model
+ * call that failed for good can pause the run instead of failing it, and structured output gets one
+ * corrective re-ask.
+ */
+import { RetryState, type Duration } from '@temporalio/common';
+import type { ActivityInterfaceFor } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  isCancellation,
+  proxyActivities,
+  proxyLocalActivities,
+  sleep,
+  TemporalFailure,
+} from '@temporalio/workflow';
+import type { Activities, Correction, StructuredOutcome, Timed } from './activity-contract';
+import { Budget } from './budget';
+import { CallRouter } from './call-routing';
+import type { RunCore } from './run-core';
+import type { ModelRole } from './state';
+import {
+  localModelCallOptions,
+  localToolCallOptions,
+  MODEL_CALL_FIRST_RETRY,
+  MODEL_CALL_MAX_ATTEMPTS,
+  modelCallAfterLocalOptions,
+  modelCallOptions,
+  TOOL_CALL_FIRST_RETRY,
+  TOOL_CALL_MAX_ATTEMPTS,
+  toolCallAfterLocalOptions,
+  toolCallOptions,
+} from './timeouts';
+
+type Proxy = ActivityInterfaceFor<Activities>;
+type Kind = 'model' | 'tool';
+
+const LOCAL: Record<Kind, Proxy> = {
+  model: proxyLocalActivities<Activities>(localModelCallOptions),
+  tool: proxyLocalActivities<Activities>(localToolCallOptions),
+};
+const REMOTE: Record<Kind, Proxy> = {
+  model: proxyActivities<Activities>(modelCallOptions),
+  tool: proxyActivities<Activities>(toolCallOptions),
+};
+const AFTER_LOCAL: Record<Kind, Proxy> = {
+  model: proxyActivities<Activities>(modelCallAfterLocalOptions),
+  tool: proxyActivities<Activities>(toolCallAfterLocalOptions),
+};
+const FIRST_RETRY: Record<Kind, Duration> = { model: MODEL_CALL_FIRST_RETRY, tool: TOOL_CALL_FIRST_RETRY };
+
+export class Calls {
+  private readonly router: CallRouter;
+  /** The budget gate every call passes (see budget.ts). */
+  readonly budget: Budget;
+
+  constructor(private readonly core: RunCore) {
+    this.router = new CallRouter(core.input.options.localActivities);
+    this.budget = new Budget(core);
+  }
+
+  /**
+   * One call to the activity `name` in `lane`: `call` gets the activity proxy to use and runs the activity
+   * with it. Fast lanes run locally (see call-routing.ts); a local attempt that fails in a way a retry may
+   * fix continues as a regular activity. Failures come out as ActivityFailure, local or not.
+   */
+  async invoke<T extends Timed>(
+    name: keyof Activities,
+    lane: string,
+    call: (activities: Proxy) => Promise<T>,
+    /** false: always a regular activity (a tool that reports progress or may take long). */
+    { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
+  ): Promise<T> {
+    const kind: Kind = name === 'tool' ? 'tool' : 'model';
+    // No await at all for a run without a budget: every call passes here.
+    const ticket = this.budget.active ? await this.budget.admit(lane, kind === 'model') : undefined;
+    try {
+      const result = await this.route(name, kind, lane, call, mayRunLocally);
+      this.budget.settle(ticket, result);
+      return result;
+    } catch (err) {
+      this.budget.release(ticket);
+      throw err;
+    }
+  }
+
+  private async route<T extends Timed>(
+    name: keyof Activities,
+    kind: Kind,
+    lane: string,
+    call: (activities: Proxy) => Promise<T>,
+    mayRunLocally: boolean,
+  ): Promise<T> {
+    if (!mayRunLocally || !this.router.local(lane)) {
+      return this.observed(lane, false, await call(REMOTE[kind]));
+    }
+    if (this.router.yieldDue()) await this.router.settle();
+    try {
+      return this.observed(lane, true, await call(LOCAL[kind]));
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+      this.router.failed(lane);
+      const cause = err instanceof ActivityFailure ? err.cause : err;
+      if (cause instanceof ApplicationFailure && cause.nonRetryable) {
+        throw new ActivityFailure(
+          err.message,
+          name,
+          undefined,
+          RetryState.NON_RETRYABLE_FAILURE,
+          undefined,
+          cause,
+        );
+      }
+      await sleep(retryDelay(cause) ?? FIRST_RETRY[kind]);
+      const result = this.observed(lane, false, await call(AFTER_LOCAL[kind]));
+      // The failed local attempt came first: the regular activity's attempts count from 1 again.
+      return { ...result, attempt: (result.attempt ?? 1) + 1 };
+    }
+  }
+
+  /** Make sure every call's result so far is recorded in history (see CallRouter.settle). */
+  settle(): Promise<void> {
+    return this.router.settle();
+  }
+
+  private observed<T extends Timed>(lane: string, local: boolean, result: T): T {
+    this.router.observe(lane, result.elapsedMs, local);
+    return result;
+  }
+
+  /**
+   * A model call behind the pause gate. With options.onModelFailure "pause", a call that failed for good
+   * (rejected, or out of retries) pauses the run with the reason; resume retries it.
+   */
+  async model<T extends Timed>(
+    name: 'planner' | 'executor' | 'replanner',
+    call: (activities: Proxy) => Promise<T>,
+  ): Promise<T> {
+    for (;;) {
+      const gate = this.core.checkpoint();
+      if (gate) await gate;
+      try {
+        return await this.invoke(name, name, call);
+      } catch (err) {
+        if (
+          this.core.input.options.onModelFailure !== 'pause' ||
+          !(err instanceof ActivityFailure) ||
+          isCancellation(err)
+        ) {
+          throw err;
+        }
+        this.core.state.paused = true;
+        this.core.event(
+          'model_failed',
+          `Paused: ${describeFailure(err)}. Fix the cause, then resume to retry the call.`,
+        );
+        this.core.refreshStatus();
+      }
+    }
+  }
+
+  /**
+   * One call, and on invalid output (by the schema in the activity, or by `check` here) one corrective
+   * re-ask that carries the problems; then a typed failure.
+   */
+  async structured<T>(
+    role: Exclude<ModelRole, 'executor'>,
+    model: string,
+    call: (
+      activities: Proxy,
+      correction: Correction | undefined,
+      attempt: number,
+    ) => Promise<StructuredOutcome<T> & Timed>,
+    check: (value: T) => string[] = () => [],
+  ): Promise<T> {
+    const name = role === 'planner' ? 'planner' : 'replanner';
+    const first = checked(await this.model(name, (a) => call(a, undefined, 1)), check);
+    this.core.recordUsage(role, model, first.usage, first);
+    if (first.valid) return first.value;
+    this.core.event('invalid_output', `${role} output was invalid, re-asking: ${first.problems}`);
+    const correction = { previousOutput: first.rawOutput, problems: first.problems };
+    const second = checked(await this.model(name, (a) => call(a, correction, 2)), check);
+    this.core.recordUsage(role, model, second.usage, { ...second, reask: true });
+    if (second.valid) return second.value;
+    throw ApplicationFailure.create({
+      message: `The ${role} (${model}) returned invalid output twice. First: ${first.problems}. After the re-ask: ${second.problems}`,
+      type: role === 'planner' ? 'InvalidPlannerOutput' : 'InvalidReplannerOutput',
+      nonRetryable: true,
+    });
+  }
+}
+
+function checked<T>(
+  outcome: StructuredOutcome<T> & Timed,
+  check: (value: T) => string[],
+): StructuredOutcome<T> & Timed {
+  if (!outcome.valid) return outcome;
+  const problems = check(outcome.value);
+  if (problems.length === 0) return outcome;
+  // Keeps the call's usage, cost and time: the call was made and paid for, whatever its answer.
+  const { value, ...rest } = outcome;
+  return {
+    ...rest,
+    valid: false,
+    problems: problems.join('; '),
+    rawOutput: JSON.stringify(value).slice(0, 8_000),
+  };
+}
+
+/** The delay the failure asked for (a provider's retry-after, carried in its details), if any. */
+function retryDelay(cause: Error | undefined): number | undefined {
+  const details =
+    cause instanceof ApplicationFailure
+      ? (cause.details?.[0] as { retryAfterMs?: unknown } | undefined)
+      : undefined;
+  const ms = details?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}
+
+export function describeFailure(err: unknown): string {
+  if (err instanceof ActivityFailure) {
+    const attempts =
+      err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED
+        ? ` after ${err.activityType === 'tool' || err.activityType === 'runTool' ? TOOL_CALL_MAX_ATTEMPTS : MODEL_CALL_MAX_ATTEMPTS} attempts`
+        : '';
+    return `${err.activityType ?? 'activity'} failed${attempts}: ${err.cause?.message ?? err.message}`;
+  }
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

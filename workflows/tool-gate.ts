@@ -1,0 +1,131 @@
+/**
+ * What stands between the executor's tool calls and the activities that run them, for runs with a pinned
+ * tool catalogue: the catalogue itself (listed once at the start, kept for the run's whole life), the
+ * policy (deny: refused; ask: a person approves first), the routing (tools that may be slow or report
+ * progress always run as regular activities), the tool's own timeout, and what a call that failed for good
+ * does (the step goes to the re-planner, the run goes on). Runs started before the catalogue existed have
+ * none, and their calls go the way they always went (step-runner.ts).
+ */
+import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+import type { Activities } from './activity-contract';
+import type { CallApprovals } from './call-approvals';
+import type { Calls } from './calls';
+import { describeFailure } from './calls';
+import type { ToolCall, ToolResult } from './chat';
+import { ASK_HUMAN_TOOL } from './messages';
+import type { RunCore } from './run-core';
+import { listToolsOptions, TOOL_CALL_TIMEOUT_MARGIN_SECONDS } from './timeouts';
+import type { CatalogueEntry, ToolCatalogue } from './tool-catalogue';
+
+/** Marks runs that list and pin their tools; runs started before replay without it. */
+export const TOOL_CATALOGUE_PATCH = 'tool-catalogue';
+
+const { listTools } = proxyActivities<Activities>(listToolsOptions);
+
+/** Each run's gate, found by its core (the step runner is handed the core, not the gate). */
+const gates = new WeakMap<RunCore, ToolGate>();
+
+export interface ToolCallOutcome {
+  result: ToolResult;
+  /** Set when the step cannot go on: it fails with this, for the re-planner. */
+  failStep?: string;
+}
+
+export class ToolGate {
+  private byName = new Map<string, CatalogueEntry>();
+
+  constructor(
+    private readonly core: RunCore,
+    private readonly calls: Calls,
+    private readonly approvals: CallApprovals,
+  ) {
+    gates.set(core, this);
+    if (core.state.tools) this.index(core.state.tools);
+  }
+
+  static of(core: RunCore): ToolGate | undefined {
+    const gate = gates.get(core);
+    return gate?.core.state.tools ? gate : undefined;
+  }
+
+  /** List the run's tools and pin them, once per run (a continuation brings them along). */
+  async pin(): Promise<void> {
+    const { core } = this;
+    if (core.state.tools || !patched(TOOL_CATALOGUE_PATCH)) return;
+    const { options } = core.input;
+    const catalogue = await listTools.executeWithOptions({ summary: 'list tools' }, [
+      {
+        ...(options.tools ? { allow: options.tools } : {}),
+        ...(options.toolPolicy ? { policy: options.toolPolicy } : {}),
+        idempotencyKey: `${core.keyPrefix}/tools`,
+      },
+    ]);
+    const pinned: ToolCatalogue = { tools: catalogue.tools };
+    core.state.tools = pinned;
+    this.index(pinned);
+    const count = (policy: string) => pinned.tools.filter((t) => t.policy === policy).map((t) => t.name);
+    const asked = count('ask');
+    const denied = count('deny');
+    core.event(
+      'tools_listed',
+      `${pinned.tools.length} tools pinned for this run${asked.length > 0 ? `; a person approves each call of ${asked.join(', ')}` : ''}${denied.length > 0 ? `; denied: ${denied.join(', ')}` : ''}.`,
+    );
+  }
+
+  /** The tools the executor is offered and the planners are told of: all but those denied. */
+  offered(): string[] {
+    return [...this.byName.values()].filter((t) => t.policy !== 'deny').map((t) => t.name);
+  }
+
+  /** One call: policy, approval, then the activity. `id` names it to people (`<step>.<turn>.<call>`). */
+  async call(id: string, stepId: string, call: ToolCall, idempotencyKey: string): Promise<ToolCallOutcome> {
+    const entry = this.byName.get(call.name);
+    const refuse = (content: string): ToolCallOutcome => ({
+      result: { toolCallId: call.id, content, isError: true },
+    });
+    if (!entry || call.name === ASK_HUMAN_TOOL) {
+      return refuse(
+        `Tool "${call.name}" is not available in this run. Its tools: ${this.offered().join(', ')}.`,
+      );
+    }
+    if (entry.policy === 'deny') {
+      return refuse(
+        `Tool "${call.name}" may not be used in this run (policy "deny": ${entry.policyReason}).`,
+      );
+    }
+    if (entry.policy === 'ask') {
+      const decision = await this.approvals.request(id, stepId, call, entry);
+      if (!decision.approved) {
+        return refuse(
+          `The call of ${call.name} was refused: ${decision.reason}. Do not repeat it; go on without it or explain what you needed.`,
+        );
+      }
+      await this.core.checkpoint();
+    }
+    try {
+      const output = await this.calls.invoke(
+        'tool',
+        `tool:${call.name}`,
+        (activities) =>
+          activities.tool.executeWithOptions(
+            {
+              summary: `${call.name} for ${stepId}`,
+              startToCloseTimeout: `${entry.timeoutSeconds + TOOL_CALL_TIMEOUT_MARGIN_SECONDS} seconds`,
+            },
+            [{ call, stepId, idempotencyKey, pinned: { schemaHash: entry.schemaHash } }],
+          ),
+        { mayRunLocally: entry.local },
+      );
+      const result = { toolCallId: output.toolCallId, content: output.content, isError: output.isError };
+      return output.failStep ? { result, failStep: output.failStep } : { result };
+    } catch (err) {
+      if (!(err instanceof ActivityFailure) || isCancellation(err)) throw err;
+      const message = `Tool "${call.name}" failed for good: ${describeFailure(err)}`;
+      return { result: { toolCallId: call.id, content: message, isError: true }, failStep: message };
+    }
+  }
+
+  private index(catalogue: ToolCatalogue): void {
+    this.byName = new Map(catalogue.tools.map((t) => [t.name, t]));
+  }
+}
