@@ -31,6 +31,24 @@ const config = {
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   tempDirName: '.stryker-tmp',
+  // Copied into each sandbox is only what the unit tests need: not the tool installs (the Python venv holds
+  // symlinked folders the copy cannot take), caches, clusters, builds or the bench's peer.
+  ignorePatterns: [
+    '/.tools',
+    '/.temporal',
+    '/.cache',
+    '/.cluster*',
+    '/.scratch',
+    '/.workspace',
+    '/coverage',
+    '/dist',
+    '/reports',
+    '/bench',
+    '/deploy',
+    '/docs',
+    '/examples',
+    '/scripts',
+  ],
   cleanTempDir: 'always',
 };
 
