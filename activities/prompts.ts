@@ -58,11 +58,6 @@ function goalBlock(goal: string, context: string | undefined, tools: ToolLine[] 
   return parts.join('\n\n');
 }
 
-/** Both parts as one text, as a model without prompt caching sees them. */
-export function joined(prompt: SplitPrompt): string {
-  return `${prompt.stable}\n\n${prompt.changing}`;
-}
-
 export function plannerPrompt(
   goal: string,
   context: string | undefined,

@@ -41,13 +41,12 @@ afterAll(async () => {
 });
 
 async function startWorker(): Promise<void> {
-  const bundle = process.env.PE_WORKFLOW_BUNDLE;
   const created = await createWorker({
     connection: h.env.nativeConnection,
     namespace: 'default',
     config: { ...h.config, taskQueue: TASK_QUEUE, workspaceRoot: path.join(tmp, 'ws') },
     tools,
-    ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+    ...h.workerBundle(),
   });
   worker = { worker: created, running: created.run() };
 }

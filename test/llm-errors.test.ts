@@ -1,5 +1,12 @@
 import Anthropic from '@anthropic-ai/sdk';
-import { classifyProviderError, ModelCallError, ModelConfigError, parseRetryAfter } from '../src/llm/errors';
+import {
+  classifyProviderError,
+  ModelCallError,
+  ModelConfigError,
+  parseRetryAfter,
+  shapeOf,
+  unusableAnswer,
+} from '../src/llm/errors';
 
 describe('provider error classification', () => {
   it('reads retry-after as seconds, as an HTTP date, and retry-after-ms', () => {
@@ -131,5 +138,26 @@ describe('retry-after parsing', () => {
     expect(parseRetryAfter(new Headers({ 'retry-after': 'Infinity' }))).toBeUndefined();
     expect(parseRetryAfter(new Headers({ 'retry-after': new Date(1_000).toUTCString() }), 5_000)).toBe(0);
     expect(parseRetryAfter(new Headers({ 'retry-after': 'whenever' }))).toBeUndefined();
+  });
+});
+
+describe('answers that cannot be used', () => {
+  it('say what came back and where to look, and are not retried', () => {
+    const err = unusableAnswer('OpenAI', 'no choices', 'OPENAI');
+    expect(err.message).toBe(
+      'OpenAI answered 200 but no choices; retrying the same request will not help (if OPENAI_BASE_URL points at a proxy or another server, check that it speaks the OpenAI API)',
+    );
+    expect([err.kind, err.provider, err.status]).toEqual(['fatal', 'OpenAI', 200]);
+  });
+
+  it('describe a value by its shape, never its content', () => {
+    expect(shapeOf(null)).toBe('null');
+    expect(shapeOf([1, 2, 3])).toBe('an array of 3');
+    expect(shapeOf({})).toBe('an empty object');
+    expect(shapeOf({ a: 1, b: 2, c: 3, d: 4, e: 5, f: 6, g: 7, secret: 'x' })).toBe(
+      'an object with a, b, c, d, e, f',
+    );
+    expect(shapeOf('a key')).toBe('string');
+    expect(shapeOf(7)).toBe('number');
   });
 });

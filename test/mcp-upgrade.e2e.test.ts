@@ -52,13 +52,12 @@ async function workerWith(
     loadToolSetup({ mcpConfigFile: writeMcpConfig(path.join(tmp, `${name}.json`), servers) }),
   );
   boxes.push(tools);
-  const bundle = process.env.PE_WORKFLOW_BUNDLE;
   const worker = await createWorker({
     connection: h.env.nativeConnection,
     namespace: 'default',
     config: { ...h.config, taskQueue: TASK_QUEUE },
     tools,
-    ...(bundle ? { workflowBundle: { codePath: bundle } } : {}),
+    ...h.workerBundle(),
   });
   return { worker, running: worker.run() };
 }

@@ -108,6 +108,19 @@ describe('protecting people’s edits from the re-planner', () => {
   });
 });
 
+describe('dependencies of kept pinned steps', () => {
+  it('keeps a dependency on a step that is running', () => {
+    const running = updateStep(plan(), 'b', { status: 'running' });
+    const onB = {
+      ...running,
+      steps: running.steps.map((s) => (s.id === 'p' ? { ...s, dependsOn: ['b'] } : s)),
+    };
+    const out = protectHumanEdits(onB, [draft('c', ['b'])], ['p'], []);
+    expect(out.steps).toEqual([draft('c', ['b']), draft('p', ['b'], 'as the person said')]);
+    expect(out.notes).toEqual(['re-planner dropped step "p", which a person added or changed; kept']);
+  });
+});
+
 describe('pending pinned steps', () => {
   it('are the pinned steps still pending, as drafts a re-plan can carry', () => {
     const drafts = pendingPinnedDrafts(plan(), ['a', 'p', 'ghost']);

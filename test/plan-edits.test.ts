@@ -290,3 +290,38 @@ describe('plan edit rules, message by message', () => {
     );
   });
 });
+
+describe('where a person’s added step goes', () => {
+  it('right after the step named when what it depends on comes before, with no note', () => {
+    const out = edit([{ op: 'add', step: draft('x', ['a']), after: 'b' }]);
+    expect(out.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'x', 'c']);
+    expect(out.notes).toEqual([]);
+  });
+
+  it('after the last step it depends on when that comes later, saying so', () => {
+    const out = edit([{ op: 'add', step: draft('x', ['c', 'b']), after: 'a' }]);
+    expect(out.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'c', 'x']);
+    expect(out.notes).toEqual([
+      'step "x" was placed after "c", which it depends on, instead of right after "a"',
+    ]);
+  });
+
+  it('after its dependency when that is the very next step', () => {
+    const out = edit([{ op: 'add', step: draft('x', ['b']), after: 'a' }]);
+    expect(out.plan.steps.map((s) => s.id)).toEqual(['a', 'b', 'x', 'c']);
+    expect(out.notes).toEqual([
+      'step "x" was placed after "b", which it depends on, instead of right after "a"',
+    ]);
+  });
+
+  it('refuses a dependency on a step removed in the same edit', () => {
+    rejects(
+      [
+        { op: 'setDependsOn', id: 'c', dependsOn: ['a'] },
+        { op: 'remove', id: 'b' },
+        { op: 'add', step: draft('x', ['b']) },
+      ],
+      'step "x" depends on "b", which is removed and will never be done',
+    );
+  });
+});

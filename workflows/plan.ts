@@ -3,10 +3,7 @@
  * can use them deterministically and tests can call them directly.
  */
 import type { StepDraft } from './schemas';
-import type { Plan, PlanRevision, PlanStep, RevisionAuthor, StepStatus } from './state';
-
-/** Statuses a step never leaves. */
-export const FINISHED_STATUSES: readonly StepStatus[] = ['done', 'failed', 'skipped', 'removed'];
+import type { Plan, PlanRevision, PlanStep, RevisionAuthor } from './state';
 
 /**
  * Problems with a set of step drafts meant to replace the pending steps. `usableIds` are the steps outside

@@ -7,7 +7,7 @@ import { condition, setCurrentDetails, workflowInfo } from '@temporalio/workflow
 import type { TokenUsage } from './chat';
 import { renderDetails } from './details';
 import type { ResolvedRunInput } from './schemas';
-import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState, RunStatus } from './state';
+import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState } from './state';
 import { ENDED_STATUSES, initialState } from './state';
 import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
 import { recordStepDuration } from './metrics';
@@ -216,8 +216,4 @@ export function now(): string {
 
 export function truncate(text: string, max = MAX_RESULT_CHARS): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
-
-export function isActive(status: RunStatus): boolean {
-  return !ENDED_STATUSES.includes(status);
 }

@@ -41,16 +41,6 @@ function unpricedOf(entry: UsageEntry, adding: number): number {
   return entry.costUsd === undefined ? entry.calls - adding : 0;
 }
 
-export function totalTokens(entries: UsageEntry[]): TokenUsage {
-  return entries.reduce(
-    (sum, e) => ({
-      inputTokens: sum.inputTokens + e.inputTokens,
-      outputTokens: sum.outputTokens + e.outputTokens,
-    }),
-    { inputTokens: 0, outputTokens: 0 },
-  );
-}
-
 /** Every model call of the run summed: tokens, cache, dollars (with unpriced calls counted), time. */
 export function runTotals(entries: UsageEntry[]): CallTotals {
   const totals = emptyTotals();

@@ -14,7 +14,7 @@ import { findTemporalCli } from '../../src/devserver/find-cli';
 import { FakeModelServer } from '../../src/fake-model/server';
 import type { Scenario } from '../../src/fake-model/scenario';
 import type { ToolBox, ToolRegistry } from '../../src/tools';
-import { createWorker } from '../../src/worker/create-worker';
+import { createWorker, type CreateWorkerOptions } from '../../src/worker/create-worker';
 import { planAndExecute } from '../../workflows';
 import type { RunInput } from '../../workflows/schemas';
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../../workflows/timeouts';
@@ -42,6 +42,11 @@ export interface Harness {
   startRun(input: RunInput, workflowId?: string): Promise<WorkflowHandle<typeof planAndExecute>>;
   /** Terminate every run `start` began that is still going, so a failed test leaves nothing behind. */
   endStartedRuns(): Promise<void>;
+  /**
+   * The bundle (and coverage sink) for a worker a test creates itself: with --coverage the instrumented
+   * bundle, whose counts reach this suite's coverage as the harness's own worker's do.
+   */
+  workerBundle(): Pick<CreateWorkerOptions, 'workflowBundle' | 'workerOptions'>;
   /** Stop the worker (as a crash or a deploy would) and start a new one on the same server and task queue. */
   restartWorker(): Promise<void>;
   shutdown(): Promise<void>;
@@ -148,6 +153,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
         // Most have ended already; terminating an ended run is refused, which is fine here.
         await handle.terminate('test over').catch(() => undefined);
       }
+    },
+    workerBundle() {
+      return {
+        ...(bundlePath ? { workflowBundle: { codePath: bundlePath } } : {}),
+        ...(coverage ? { workerOptions: { sinks: coverage.sinks } } : {}),
+      };
     },
     async restartWorker() {
       if (!worker)
