@@ -5,6 +5,7 @@
 import {
   answerUpdate,
   approveUpdate,
+  editPlanUpdate,
   getStateQuery,
   pauseUpdate,
   resumeSignal,
@@ -174,6 +175,51 @@ describe('a re-plan that cannot be merged with people’s edits', () => {
       ['p', 'done', ['q']],
     ]);
     expect(state.replans).toBe(3);
+  });
+});
+
+describe('an edit that reaches the run as it finishes', () => {
+  it('runs the step it added before the run ends, and the re-planner decides again', async () => {
+    const handle = await h.start(
+      { goal: 'Late edit' },
+      {
+        rules: [
+          planRule([
+            { id: 'a0', title: 'Step A0' },
+            { id: 'a', title: 'Step A', dependsOn: ['a0'] },
+          ]),
+          executorRule('a0', { text: 'A0 done' }),
+          continueRule([{ id: 'a', title: 'Step A', dependsOn: ['a0'] }], 'a next'),
+          // The executor and re-planner lanes answered at once before, so both calls now run locally: the edit
+          // sent during this slow call waits, and the finish that follows is decided without it.
+          executorRule('a', { text: 'A done' }, { delayMs: 1_500 }),
+          finishRule('finished without late', 'finish-1'),
+          executorRule('late', { text: 'late done' }),
+          { ...finishRule('finished with late', 'finish-2'), repeat: true },
+        ],
+      },
+    );
+    await waitFor('a’s executor call', () =>
+      h.fake.requests.some((r) => r.text.includes('Your step: a:')) ? true : undefined,
+    );
+    const sent = await handle.executeUpdate(editPlanUpdate, {
+      args: [
+        { ops: [{ op: 'add', step: { id: 'late', title: 'Late', instructions: 'do late', dependsOn: [] } }] },
+      ],
+    });
+    expect(sent).toMatchObject({ planVersion: 3 });
+    const result = await handle.result();
+    expect(result.answer).toBe('finished with late');
+    expect(result.plan.steps.map((s) => [s.id, s.status])).toEqual([
+      ['a0', 'done'],
+      ['a', 'done'],
+      ['late', 'done'],
+    ]);
+    const state = await handle.query(getStateQuery);
+    expect(state.events.map((e) => e.message)).toContain(
+      'Steps a person added or changed while the run was finishing are still pending (late); running them first.',
+    );
+    expect(h.fake.requests.filter((r) => r.text.includes('Your step: late:'))).toHaveLength(1);
   });
 });
 

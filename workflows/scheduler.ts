@@ -9,7 +9,7 @@
  *   next re-plan. The revision applies to pending steps only, after any edits people made meanwhile.
  * - Nothing new starts while the run is paused, draining for continue-as-new, finishing or at a limit.
  */
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
 import type { Calls } from './calls';
 import type { Continuation } from './continuation';
 import { continueRun, shouldContinueAsNew } from './continuation';
@@ -20,6 +20,9 @@ import type { RunCore } from './run-core';
 import { now } from './run-core';
 import type { RunResult } from './state';
 import { runStep } from './step-runner';
+
+/** Steps people add while the run closes run before it ends (see lateEditsToRun). */
+export const LATE_EDITS_PATCH = 'late-edits-run';
 
 type Stop =
   { reason: 'max_steps' | 'max_replans'; message: string } | { reason: 'answered'; message: string };
@@ -60,6 +63,7 @@ export class Scheduler {
       if (this.stop) {
         if (!idle) continue;
         await this.calls.settle();
+        if (this.lateEditsToRun()) continue;
         return this.finish(this.stop);
       }
       if (idle && this.stepsThisRun() > 0 && shouldContinueAsNew(core.input.options, this.stepsThisRun())) {
@@ -176,6 +180,25 @@ export class Scheduler {
   private stopAt(reason: 'max_steps' | 'max_replans', message: string): void {
     this.stop = { reason, message };
     this.changed = true;
+  }
+
+  /**
+   * Steps people added or changed after the re-planner decided to finish (their edits reached the run while
+   * it closed: messages wait while local calls run) run before the run ends, as they would have had the
+   * re-planner seen them. Runs begun before the patch ended without them.
+   */
+  private lateEditsToRun(): boolean {
+    if (this.stop?.reason !== 'answered') return false;
+    const left = this.replanner.pinnedLeft();
+    if (left.length === 0 || !patched(LATE_EDITS_PATCH)) return false;
+    this.core.event(
+      'pinned_kept',
+      `Steps a person added or changed while the run was finishing are still pending (${left.map((d) => d.id).join(', ')}); running them first.`,
+    );
+    this.stop = undefined;
+    delete this.core.state.answer;
+    this.changed = true;
+    return true;
   }
 
   /** Called once nothing runs: a finish decided while steps still ran waited for them. */
