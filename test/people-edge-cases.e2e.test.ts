@@ -11,6 +11,7 @@ import {
   resumeSignal,
   resumeUpdate,
 } from '../workflows/messages';
+import { recordHistory } from './helpers/histories';
 import { startHarness, type Harness } from './helpers/harness';
 import { continueRule, executorRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep, waitFor, waitForState } from './helpers/wait';
@@ -220,6 +221,8 @@ describe('an edit that reaches the run as it finishes', () => {
       'Steps a person added or changed while the run was finishing are still pending (late); running them first.',
     );
     expect(h.fake.requests.filter((r) => r.text.includes('Your step: late:'))).toHaveLength(1);
+    // A history with the local-stretch-2s and late-edits-run markers, for the replay suite.
+    await recordHistory(handle, 'late-edit', h.env.address);
   });
 });
 
