@@ -3,6 +3,9 @@
  * a re-planner re-asked with its problems, context reaching both planners, tool arguments too large to
  * keep, and tool arguments that are not JSON. Each is told to the model as data and the run goes on.
  */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { workspaceDirName } from '../src/tools';
 import { getStateQuery } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
@@ -165,5 +168,24 @@ describe('tool arguments', () => {
     );
     const state = await handle.query(getStateQuery);
     expect(state.events.filter((e) => e.kind === 'tool_error')).toHaveLength(1);
+  });
+
+  it('tells the model a tool the run does not offer is not available, naming the ones it has, and runs nothing', async () => {
+    const handle = await h.start(
+      { goal: 'Wrong tool', options: { tools: ['read_file', 'list_files'] } },
+      {
+        rules: [
+          planRule([{ id: 'a', title: 'Write' }]),
+          executorRule('a', { toolCalls: [{ name: 'write_file', input: { path: 'a.md', content: 'x' } }] }),
+          executorRule('a', { text: 'Could not write' }),
+          finishRule('tool refused'),
+        ],
+      },
+    );
+    expect((await handle.result()).answer).toBe('tool refused');
+    const refusal = executorRequestsFor('a')[1]?.lastMessageText;
+    expect(refusal).toContain('Tool "write_file" is not available in this run. Its tools: ');
+    expect(refusal).toContain('read_file');
+    expect(existsSync(path.join(h.workspaceRoot, workspaceDirName(handle.workflowId), 'a.md'))).toBe(false);
   });
 });

@@ -15,6 +15,7 @@ import { createWorker } from '../src/worker/create-worker';
 import { planAndExecute } from '../workflows';
 import { approveCallSignal } from '../workflows/call-messages';
 import type { RunInput } from '../workflows/schemas';
+import { getStateQuery } from '../workflows/messages';
 import { RUN_WORKFLOW_TASK_TIMEOUT } from '../workflows/timeouts';
 import { runCli } from './helpers/cli';
 import { startHarness, type Harness } from './helpers/harness';
@@ -206,6 +207,19 @@ describe('a call whose policy is "ask"', () => {
     expect((await handle.result()).answer).toBe('timed out');
     expect(outbox(handle)).toBe('');
     expect(summaryRequest()?.lastMessageText).toContain('no person approved it within 1 s');
+  });
+
+  it('runs when nobody decides in time and the run says onCallApprovalTimeout "allow"', async () => {
+    const handle = await start(
+      { goal: 'Tell Ann', options: { callApprovalTimeoutSeconds: 1, onCallApprovalTimeout: 'allow' } },
+      mailScenario('told after the wait'),
+    );
+    expect((await handle.result()).answer).toBe('told after the wait');
+    expect(outbox(handle)).toContain('ann@example.com');
+    const state = await handle.query(getStateQuery);
+    expect(state.events.map((e) => e.message)).toContain(
+      'No decision on s1.1.0 within 1 s; it runs, as options.onCallApprovalTimeout says.',
+    );
   });
 
   it('runs without asking when the run allows the tool, and never when it denies it', async () => {
