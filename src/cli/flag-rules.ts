@@ -5,6 +5,22 @@
  */
 import { UsageError } from './usage-error';
 
+/** Approve takes the same edits as edit (an approval may change the plan it approves). */
+const EDIT_FLAGS = [
+  'file',
+  'add',
+  'title',
+  'instructions',
+  'after',
+  'depends-on',
+  'remove',
+  'update',
+  'set-deps',
+  'reorder',
+  'reason',
+  'json',
+] as const;
+
 export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   start: [
     'context',
@@ -32,35 +48,9 @@ export const COMMAND_FLAGS: Record<string, readonly string[]> = {
   list: ['limit', 'status', 'needs-person', 'min-cost', 'query', 'json'],
 
   watch: [],
-  approve: [
-    'file',
-    'add',
-    'title',
-    'instructions',
-    'after',
-    'depends-on',
-    'remove',
-    'update',
-    'set-deps',
-    'reorder',
-    'reason',
-    'json',
-  ],
+  approve: EDIT_FLAGS,
   reject: ['reason', 'json'],
-  edit: [
-    'file',
-    'add',
-    'title',
-    'instructions',
-    'after',
-    'depends-on',
-    'remove',
-    'update',
-    'set-deps',
-    'reorder',
-    'reason',
-    'json',
-  ],
+  edit: EDIT_FLAGS,
   pause: ['reason', 'json'],
   resume: ['json'],
   'approve-call': ['reason', 'json'],

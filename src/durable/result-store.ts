@@ -7,9 +7,10 @@
  */
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
-import { mkdir, open, rename, unlink } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfinedDir, WorkspacePathError } from '../tools/confined';
+import { commitTemporary, temporaryNameFor } from './atomic-file';
 import { workspaceDirName } from '../tools/workspace';
 
 /** Run folders made and checked already by this process (no symlink on the way): opened once each. */
@@ -69,7 +70,7 @@ export class ResultStore {
   /** Atomic: a temporary file (created new, never through a link) renamed into place. */
   async put(key: string, result: unknown, fingerprint = ''): Promise<void> {
     const file = this.file(key);
-    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const temp = temporaryNameFor(file);
     const body = JSON.stringify({ key, fingerprint, result });
     let handle;
     try {
@@ -81,17 +82,7 @@ export class ResultStore {
       await mkdir(this.dir, { recursive: true });
       handle = await open(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0o644);
     }
-    try {
-      await handle.writeFile(body);
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, file);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
+    await commitTemporary(handle, temp, file, body);
   }
 
   private file(key: string): string {

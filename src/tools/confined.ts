@@ -12,8 +12,9 @@
  * the one gap left: closing it would need openat(2), which Node does not offer.)
  */
 import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, mkdir, open, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { commitTemporary, temporaryNameFor } from '../durable/atomic-file';
 
 /** A path a tool or the worker may not use. Goes back to the model as an error result. */
 export class WorkspacePathError extends Error {
@@ -132,19 +133,9 @@ export class ConfinedDir {
   async writeFileAtomic(relative: string, data: string | Uint8Array): Promise<string> {
     const file = await this.resolve(relative);
     await this.mkdirs(path.dirname(this.relative(file)));
-    const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2, 8)}.tmp`;
+    const temp = temporaryNameFor(file);
     const handle = await openChecked(temp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, relative);
-    try {
-      await handle.writeFile(data);
-    } finally {
-      await handle.close();
-    }
-    try {
-      await rename(temp, file);
-    } catch (err) {
-      await unlink(temp).catch(() => undefined);
-      throw err;
-    }
+    await commitTemporary(handle, temp, file, data);
     return file;
   }
 }

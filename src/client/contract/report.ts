@@ -3,7 +3,7 @@
  * published wire contract; replies.ts checks that it and the workflow's type do not drift apart.
  */
 import { z } from 'zod';
-import { CallTotalsSchema } from '../../../workflows/cost-schemas';
+import { CallTotalsSchema, RunStatusSchema } from '../../../workflows/cost-schemas';
 
 const Ratio = z.number().nullable();
 const Ids = z.array(z.string());
@@ -83,21 +83,7 @@ export const PlanReportSchema = z
     waiting: z
       .object({
         forPeopleMs: z.number(),
-        byStatus: z.partialRecord(
-          z.enum([
-            'planning',
-            'awaiting_approval',
-            'executing',
-            'replanning',
-            'paused',
-            'awaiting_budget',
-            'waiting_for_human',
-            'completed',
-            'failed',
-            'cancelled',
-          ]),
-          z.number(),
-        ),
+        byStatus: z.partialRecord(RunStatusSchema, z.number()),
       })
       .strict(),
     cache: z
