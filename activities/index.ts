@@ -4,13 +4,12 @@
  * core owns (workflows/activity-contract.ts), plus the names runs started before v2 still call.
  */
 import { Context } from '@temporalio/activity';
-import type { ModelClients } from '../src/llm';
-import type { PriceTable } from '../src/llm/prices';
-import type { ToolBox } from '../src/tools';
 import type {
   Activities,
   ExecutorInput,
   ExecutorOutput,
+  ExecutorTurnsInput,
+  ExecutorTurnsOutput,
   ListToolsInput,
   PlannerInput,
   ReplannerInput,
@@ -22,16 +21,9 @@ import type {
 } from '../workflows/activity-contract';
 import type { PlannerOutput, ReplannerOutput } from '../workflows/schemas';
 import { PlannerOutputSchema, ReplannerOutputSchema } from '../workflows/schemas';
-import { observeModelCall } from '../src/telemetry/calls';
-import { billed } from './billing';
-import { boundModelOutput } from './bounds';
-import { toActivityFailure } from './failures';
-import { withHeartbeat } from './heartbeat';
 import { jsonSchemaOf } from './json-schema';
 import { listTools, toolSummaries } from './list-tools';
 import {
-  EXECUTOR_SYSTEM,
-  executorBrief,
   PLANNER_SYSTEM,
   plannerPrompt,
   REPLANNER_SYSTEM,
@@ -39,22 +31,14 @@ import {
   SUBMIT_PLAN_TOOL,
   SUBMIT_REPLAN_TOOL,
 } from './prompts';
+import type { ActivityDeps } from './deps';
+import { executorTurn } from './executor';
+import { executorTurns } from './executor-turns';
 import { rememberCall } from './remember';
-import { boundStepResult } from './spill';
 
 import { runTool } from './run-tool';
 import { callForStructured } from './structured';
 import { v1Activities } from './v1-compat';
-
-export interface ActivityDeps {
-  models: ModelClients;
-  tools: ToolBox;
-  /** Folder under which each run gets its own workspace folder, named after the workflow id. */
-  workspaceRoot: string;
-  maxOutputTokens: number;
-  /** What each model costs: every model call's result carries its price (unknown models: null). */
-  prices: PriceTable;
-}
 
 const plannerJsonSchema = jsonSchemaOf(PlannerOutputSchema);
 const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
@@ -107,6 +91,10 @@ export function createActivities(deps: ActivityDeps) {
       return remember(input, () => executorTurn(deps, input));
     },
 
+    async executorTurns(input: ExecutorTurnsInput): Promise<ExecutorTurnsOutput> {
+      return executorTurns(deps, input);
+    },
+
     async tool(input: ToolInput): Promise<ToolCallOutput & Timed> {
       return remember(input, () => runTool(deps.tools, deps.workspaceRoot, input));
     },
@@ -129,45 +117,6 @@ export function createActivities(deps: ActivityDeps) {
   return { ...activities, ...v1Activities(activities) };
 }
 
-async function executorTurn(deps: ActivityDeps, input: ExecutorInput): Promise<ExecutorOutput> {
-  const finalTurn = input.turn >= input.maxTurns;
-  const brief = executorBrief(input);
-  const text = brief.changing + (finalTurn ? '\n\nThis is your last turn: reply with your summary now.' : '');
-  try {
-    const { client, model } = deps.models.forSpec(input.model);
-    const tools = await deps.tools.specs(input.tools);
-    const call = {
-      role: 'executor',
-      modelSpec: input.model,
-      provider: client.provider,
-      model,
-      maxTokens: deps.maxOutputTokens,
-    } as const;
-    const response = await withHeartbeat((signal) =>
-      observeModelCall(call, () =>
-        client.complete({
-          model,
-          system: EXECUTOR_SYSTEM,
-          // The goal is shared by every step; each turn resends the step's conversation so far.
-          stablePrefix: brief.stable,
-          promptCache: 'conversation',
-          messages: [{ role: 'user', text }, ...input.transcript],
-          tools,
-          maxTokens: deps.maxOutputTokens,
-          idempotencyKey: input.idempotencyKey,
-          signal,
-        }),
-      ),
-    );
-    const bounded = boundModelOutput(response.text, response.toolCalls);
-    // A final summary (no tool calls) is the step's result: a long one is kept whole in the workspace.
-    if (bounded.toolCalls.length === 0) {
-      bounded.text = await boundStepResult(deps.workspaceRoot, input.step.id, bounded.text.trim());
-    }
-    return { ...bounded, ...billed(deps.prices, input.model, response.usage) };
-  } catch (err) {
-    throw toActivityFailure(err);
-  }
-}
+export type { ActivityDeps } from './deps';
 
 export type WorkerActivities = ReturnType<typeof createActivities>;

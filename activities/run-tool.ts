@@ -33,6 +33,8 @@ export async function runTool(
   tools: ToolBox,
   workspaceRoot: string,
   input: ToolInput,
+  /** Aborts the call besides the activity's cancellation (executorTurns' cut-off at the tool's timeout). */
+  limit?: AbortSignal,
 ): Promise<ToolCallOutput> {
   const context = Context.current();
   const { call } = input;
@@ -56,8 +58,9 @@ export async function runTool(
   const fingerprint = callFingerprint(call.name, call.input);
   const cutOff = await sideEffectCutOff(found, store, input.idempotencyKey, fingerprint);
   if (cutOff) return { ...refuse(cutOff), failStep: cutOff };
-  const result = await withHeartbeat((signal, beat) =>
-    observeToolCall({ name: call.name, callId: call.id, stepId: input.stepId }, () =>
+  const result = await withHeartbeat((cancelled, beat) => {
+    const signal = limit ? AbortSignal.any([cancelled, limit]) : cancelled;
+    return observeToolCall({ name: call.name, callId: call.id, stepId: input.stepId }, () =>
       sourceCall(() =>
         tools.call(
           found,
@@ -74,8 +77,8 @@ export async function runTool(
           call.id,
         ),
       ),
-    ),
-  );
+    );
+  });
   return capToolResult(result, workspace, input.idempotencyKey);
 }
 

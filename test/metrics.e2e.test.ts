@@ -102,7 +102,9 @@ it('serves the project metrics and the SDK metrics after runs, on one port', asy
   ).toBe(0);
   // The SDK's own metrics, from the same endpoint.
   expect(sample(text, 'temporal_workflow_completed', { workflow_type: 'planAndExecute' })).toBe(1);
-  expect(sample(text, 'temporal_local_activity_total', { activity_type: 'executor' })).toBeGreaterThan(0);
+  expect(sample(text, 'temporal_local_activity_total', { activity_type: 'executorTurns' })).toBeGreaterThan(
+    0,
+  );
   expect(
     sample(text, 'temporal_activity_execution_latency_count', { activity_type: 'planner' }),
   ).toBeGreaterThan(0);

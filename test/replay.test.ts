@@ -15,8 +15,11 @@ import { HISTORIES_DIR } from './helpers/histories';
 import { installQuietRuntime } from './helpers/runtime';
 
 const REPRESENTATIVE = ['approved', 'asked', 'cancelled', 'continued-as-new', 'edited', 'plain', 'signalled'];
-/** Runs of the current core only: they carry the markers of patches newer than v1. */
-const CURRENT_ONLY = ['late-edit'];
+/**
+ * Runs of the current core only: they carry the markers of patches newer than v1 (the turns-* ones were
+ * recorded after a step's fast turns went into one local activity, patch executor-turns).
+ */
+const CURRENT_ONLY = ['late-edit', 'turns-plain', 'turns-call-approved', 'turns-late-edit'];
 const CRASHES = ['crashed-0', 'crashed-1', 'crashed-2', 'crashed-3', 'server-restarted'];
 const V1_DIR = path.join(HISTORIES_DIR, 'v1');
 

@@ -95,7 +95,8 @@ describe('a finished run', () => {
     const local = history
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
       .map((e) => summaryOf(e) ?? '');
-    // The demo's first call of each kind is regular; fast later ones ran locally.
+    // The demo's first call of each kind is regular; fast later ones ran locally, the executor's turns of a
+    // step (with its quick tool calls) in one local activity.
     expect(regular).toEqual(
       expect.arrayContaining([
         'planner • plan',
@@ -104,13 +105,13 @@ describe('a finished run', () => {
         'replanner • re-plan 1',
       ]),
     );
-    expect(local).toEqual(expect.arrayContaining(['execute s1, turn 2', 're-plan 2']));
+    expect(local).toEqual(expect.arrayContaining(['execute s1, from turn 2', 're-plan 2']));
 
     await page.goto(demo.finished.url);
     const timeline = await shows(page.locator('main'), ['Timeline', ...regular]);
     // Local calls: a marker labelled with the activity type, without the summary.
-    expect(timeline).not.toContain('execute s1, turn 2');
-    expect(timeline.split('\n').filter((line) => line.trim() === 'executor').length).toBeGreaterThan(0);
+    expect(timeline).not.toContain('execute s1, from turn 2');
+    expect(timeline.split('\n').filter((line) => line.trim() === 'executorTurns').length).toBeGreaterThan(0);
 
     await openTab(demo.finished.url, 'Event History');
     await shows(page.locator('main'), [

@@ -81,6 +81,48 @@ export interface ToolInput {
 /** A tool call's result; `failStep` when the step cannot go on and goes to the re-planner with the reason. */
 export type ToolCallOutput = ToolResult & { failStep?: string };
 
+/** What every executor turn of a step shares: its input without the transcript, turn number and key. */
+export type ExecutorTurnBase = Omit<ExecutorInput, 'transcript' | 'turn' | 'idempotencyKey'>;
+
+/** A tool the executorTurns activity may call itself: allowed without a person, quick, pinned. */
+export interface AutoTool {
+  name: string;
+  schemaHash: string;
+  timeoutSeconds: number;
+}
+
+/**
+ * Several turns of one step in one local activity (see workflows/step-turns.ts): each turn as the executor
+ * activity makes it, and after each the tool calls it asked for while they are all `autoTools`.
+ */
+export interface ExecutorTurnsInput {
+  base: ExecutorTurnBase;
+  /** The step's transcript so far, whole (each turn sends it compacted, as the workflow would). */
+  transcript: ChatMessage[];
+  firstTurn: number;
+  /** `<run key prefix>/step-<id>`: turn N is keyed `<stepKey>/turn-N`, its call i `<stepKey>/turn-N/call-i`. */
+  stepKey: string;
+  autoTools: AutoTool[];
+  /** Start no new model turn after this much time: queries and messages wait while a local activity runs. */
+  stopAfterMs: number;
+}
+
+/** One turn made by executorTurns, with the results of the calls of it that ran (the first ones, in order). */
+export interface ExecutorTurnDone {
+  output: ExecutorOutput & Timed;
+  results: (ToolCallOutput & Timed)[];
+}
+
+export interface ExecutorTurnsOutput extends Timed {
+  /**
+   * The turns made, in order. Every turn but the last ran all its calls; the last one may have calls left
+   * (one needs a person, is slow, is ask_human, or failed): the workflow runs those its own way.
+   */
+  turns: ExecutorTurnDone[];
+  /** The longest single model or tool call: how fast the lane is (routing), as `elapsedMs` is for one call. */
+  slowestCallMs: number;
+}
+
 /** A finished step as the re-planner sees it: one line, whatever the length of its result. */
 export interface FinishedStepSummary {
   id: string;
@@ -133,6 +175,8 @@ export interface Timed {
 export interface Activities {
   planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed>;
   executor(input: ExecutorInput): Promise<ExecutorOutput & Timed>;
+  /** A step's executor turns and quick allowed tool calls, back to back, in one local activity. */
+  executorTurns(input: ExecutorTurnsInput): Promise<ExecutorTurnsOutput>;
   tool(input: ToolInput): Promise<ToolCallOutput & Timed>;
   /**
    * The tools this run may use (its allow-list applied), each with its policy for the run and a hash of its

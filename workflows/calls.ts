@@ -11,14 +11,24 @@ import {
   ActivityFailure,
   ApplicationFailure,
   isCancellation,
+  patched,
   proxyActivities,
   proxyLocalActivities,
   sleep,
   TemporalFailure,
 } from '@temporalio/workflow';
-import type { Activities, Correction, StructuredOutcome, Timed } from './activity-contract';
+import type {
+  Activities,
+  Correction,
+  ExecutorInput,
+  ExecutorOutput,
+  ExecutorTurnsInput,
+  ExecutorTurnsOutput,
+  StructuredOutcome,
+  Timed,
+} from './activity-contract';
 import { Budget } from './budget';
-import { CallRouter } from './call-routing';
+import { CallRouter, YIELD_AFTER_LOCAL_MS } from './call-routing';
 import type { RunCore } from './run-core';
 import type { ModelRole } from './state';
 import {
@@ -49,10 +59,14 @@ const AFTER_LOCAL: Record<Kind, Proxy> = {
   model: proxyActivities<Activities>(modelCallAfterLocalOptions),
   tool: proxyActivities<Activities>(toolCallAfterLocalOptions),
 };
+/** Marks runs whose steps may run several executor turns in one local activity; runs begun before replay without. */
+export const EXECUTOR_TURNS_PATCH = 'executor-turns';
+
 const FIRST_RETRY: Record<Kind, Duration> = { model: MODEL_CALL_FIRST_RETRY, tool: TOOL_CALL_FIRST_RETRY };
 
 export class Calls {
   private readonly router: CallRouter;
+  private turnsPatched: boolean | undefined;
   /** The budget gate every call passes (see budget.ts). */
   readonly budget: Budget;
 
@@ -69,7 +83,7 @@ export class Calls {
   async invoke<T extends Timed>(
     name: keyof Activities,
     lane: string,
-    call: (activities: Proxy) => Promise<T>,
+    call: (activities: Proxy, local: boolean) => Promise<T>,
     /** false: always a regular activity (a tool that reports progress or may take long). */
     { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
   ): Promise<T> {
@@ -90,15 +104,15 @@ export class Calls {
     name: keyof Activities,
     kind: Kind,
     lane: string,
-    call: (activities: Proxy) => Promise<T>,
+    call: (activities: Proxy, local: boolean) => Promise<T>,
     mayRunLocally: boolean,
   ): Promise<T> {
     if (!mayRunLocally || !this.router.local(lane)) {
-      return this.observed(lane, false, await call(REMOTE[kind]));
+      return this.observed(lane, false, await call(REMOTE[kind], false));
     }
     if (this.router.yieldDue()) await this.router.settle();
     try {
-      return this.observed(lane, true, await call(LOCAL[kind]));
+      return this.observed(lane, true, await call(LOCAL[kind], true));
     } catch (err) {
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
       this.router.failed(lane);
@@ -114,10 +128,52 @@ export class Calls {
         );
       }
       await sleep(retryDelay(cause) ?? FIRST_RETRY[kind]);
-      const result = this.observed(lane, false, await call(AFTER_LOCAL[kind]));
+      const result = this.observed(lane, false, await call(AFTER_LOCAL[kind], false));
       // The failed local attempt came first: the regular activity's attempts count from 1 again.
       return { ...result, attempt: (result.attempt ?? 1) + 1 };
     }
+  }
+
+  /**
+   * The step's next executor turns: when the executor's lane answered fast last time, several turns and the
+   * quick tool calls the run allows without a person, in one local activity (activities/executor-turns.ts);
+   * when that attempt fails, the one next turn as a regular activity, with its retries (the failed attempt's
+   * completed calls are stored and not made again). Not when the run has a budget (each call is admitted on
+   * its own), the lane is slow, or the run began before this existed: the step then goes turn by turn. Checked
+   * without an await, so runs that go turn by turn make their commands in the order they always did.
+   */
+  mayBatchTurns(): boolean {
+    if (this.budget.active || !this.router.local('executor')) return false;
+    // Runs begun before replay turn by turn; the marker goes in with the first batch of a new run.
+    this.turnsPatched ??= patched(EXECUTOR_TURNS_PATCH);
+    return this.turnsPatched;
+  }
+
+  /** The next turns of a step, when mayBatchTurns said so. */
+  async executorTurns(
+    /** Both read after the pause gate, so a note added while the run was paused reaches the turns. */
+    turns: () => Omit<ExecutorTurnsInput, 'stopAfterMs'>,
+    oneTurn: () => ExecutorInput,
+  ): Promise<ExecutorTurnsOutput> {
+    const output = await this.model<(ExecutorOutput & Timed) | ExecutorTurnsOutput>(
+      'executor',
+      (activities, local) => {
+        if (!local) {
+          const input = oneTurn();
+          return activities.executor.executeWithOptions(
+            { summary: `execute ${input.step.id}, turn ${input.turn}` },
+            [input],
+          );
+        }
+        const input = turns();
+        return activities.executorTurns.executeWithOptions(
+          { summary: `execute ${input.base.step.id}, from turn ${input.firstTurn}` },
+          [{ ...input, stopAfterMs: YIELD_AFTER_LOCAL_MS }],
+        );
+      },
+    );
+    if ('turns' in output) return output;
+    return { turns: [{ output, results: [] }], slowestCallMs: output.elapsedMs, elapsedMs: output.elapsedMs };
   }
 
   /** Make sure every call's result so far is recorded in history (see CallRouter.settle). */
@@ -125,8 +181,8 @@ export class Calls {
     return this.router.settle();
   }
 
-  private observed<T extends Timed>(lane: string, local: boolean, result: T): T {
-    this.router.observe(lane, result.elapsedMs, local);
+  private observed<T extends Timed & { slowestCallMs?: number }>(lane: string, local: boolean, result: T): T {
+    this.router.observe(lane, result.elapsedMs, local, result.slowestCallMs);
     return result;
   }
 
@@ -136,7 +192,7 @@ export class Calls {
    */
   async model<T extends Timed>(
     name: 'planner' | 'executor' | 'replanner',
-    call: (activities: Proxy) => Promise<T>,
+    call: (activities: Proxy, local: boolean) => Promise<T>,
   ): Promise<T> {
     for (;;) {
       const gate = this.core.checkpoint();

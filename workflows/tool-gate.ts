@@ -7,7 +7,7 @@
  * none, and their calls go the way they always went (step-runner.ts).
  */
 import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities } from './activity-contract';
+import type { Activities, AutoTool } from './activity-contract';
 import type { CallApprovals } from './call-approvals';
 import type { Calls } from './calls';
 import { describeFailure } from './calls';
@@ -75,6 +75,16 @@ export class ToolGate {
   /** The tools the executor is offered and the planners are told of: all but those denied. */
   offered(): string[] {
     return [...this.byName.values()].filter((t) => t.policy !== 'deny').map((t) => t.name);
+  }
+
+  /**
+   * The tools the executorTurns activity may call without coming back to the run: allowed without a person,
+   * fast enough to run locally, and not ask_human (which people answer).
+   */
+  autoTools(): AutoTool[] {
+    return [...this.byName.values()]
+      .filter((t) => t.policy === 'allow' && t.local && t.name !== ASK_HUMAN_TOOL)
+      .map((t) => ({ name: t.name, schemaHash: t.schemaHash, timeoutSeconds: t.timeoutSeconds }));
   }
 
   /** One call: policy, approval, then the activity. `id` names it to people (`<step>.<turn>.<call>`). */

@@ -29,5 +29,6 @@ export async function recordHistory(handle: WorkflowHandle, name: string, addres
     ],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-  writeFileSync(path.join(HISTORIES_DIR, `${name}.json`), stdout);
+  // HISTORIES_OUT: record into another folder (to add new histories without replacing the old ones).
+  writeFileSync(path.join(process.env.HISTORIES_OUT ?? HISTORIES_DIR, `${name}.json`), stdout);
 }
