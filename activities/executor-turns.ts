@@ -14,10 +14,14 @@ import type {
   ExecutorTurnDone,
   ExecutorTurnsInput,
   ExecutorTurnsOutput,
+  ReplannerInput,
+  StructuredOutcome,
   ToolCallOutput,
   Timed,
   ToolInput,
 } from '../workflows/activity-contract';
+import type { ReplannerOutput } from '../workflows/schemas';
+import { stepResultOf } from '../workflows/text';
 import type { ChatMessage, ToolCall } from '../workflows/chat';
 import { executorTurnInput, toolCallKey } from '../workflows/executor-input';
 import { ASK_HUMAN_TOOL } from '../workflows/messages';
@@ -26,9 +30,12 @@ import { executorTurn } from './executor';
 import { rememberCall } from './remember';
 import { runTool } from './run-tool';
 
+export type Replan = (input: ReplannerInput) => Promise<StructuredOutcome<ReplannerOutput> & Timed>;
+
 export async function executorTurns(
   deps: ActivityDeps,
   input: ExecutorTurnsInput,
+  replan: Replan,
 ): Promise<ExecutorTurnsOutput> {
   const started = performance.now();
   const auto = new Map(input.autoTools.map((t) => [t.name, t]));
@@ -73,9 +80,15 @@ export async function executorTurns(
       })),
     });
   }
+  const ended = turns.at(-1)?.output;
+  const replanned =
+    input.replanAfter && ended && ended.toolCalls.length === 0
+      ? await replanAhead(input.replanAfter, input.base, ended.text, replan)
+      : undefined;
   return {
     turns,
     slowestCallMs,
+    ...(replanned ? { replan: replanned } : {}),
     elapsedMs: Math.round(performance.now() - started),
     attempt: Context.current().info.attempt,
   };
@@ -119,5 +132,24 @@ async function autoToolCall(
     return undefined;
   } finally {
     clearTimeout(timer);
+  }
+}
+
+/** The re-plan right after the step's answer; a failure leaves it to the run, which asks its own way. */
+async function replanAhead(
+  template: ReplannerInput,
+  base: ExecutorTurnsInput['base'],
+  finalText: string,
+  replan: Replan,
+): Promise<(StructuredOutcome<ReplannerOutput> & Timed) | undefined> {
+  const { id, title } = base.step;
+  try {
+    // Spread over the template: justFinished keeps its place among the keys (the stored result's fingerprint).
+    return await replan({
+      ...template,
+      justFinished: [{ id, title, status: 'done', result: stepResultOf(finalText) }],
+    });
+  } catch {
+    return undefined;
   }
 }

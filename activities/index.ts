@@ -46,6 +46,23 @@ const replannerJsonSchema = jsonSchemaOf(ReplannerOutputSchema);
 export function createActivities(deps: ActivityDeps) {
   const remember = <T extends object>(input: { idempotencyKey: string }, work: () => Promise<T>) =>
     rememberCall(deps.workspaceRoot, input, work);
+  const replan = (input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> =>
+    remember(input, async () =>
+      callForStructured(deps.models, deps.prices, {
+        role: 'replanner',
+        modelSpec: input.model,
+        system: REPLANNER_SYSTEM,
+        prompt: replannerPrompt(input, await toolSummaries(deps.tools, input.tools)),
+        tool: {
+          name: SUBMIT_REPLAN_TOOL,
+          description: 'Submit the re-planning decision.',
+          schema: ReplannerOutputSchema,
+        },
+        jsonSchema: replannerJsonSchema,
+        maxTokens: deps.maxOutputTokens,
+        idempotencyKey: input.idempotencyKey,
+      }),
+    );
   const activities = {
     async planner(input: PlannerInput): Promise<StructuredOutcome<PlannerOutput> & Timed> {
       return remember(input, async () =>
@@ -69,22 +86,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** The graph rules (ids, dependencies) are checked by the workflow, which knows the whole plan. */
     async replanner(input: ReplannerInput): Promise<StructuredOutcome<ReplannerOutput> & Timed> {
-      return remember(input, async () =>
-        callForStructured(deps.models, deps.prices, {
-          role: 'replanner',
-          modelSpec: input.model,
-          system: REPLANNER_SYSTEM,
-          prompt: replannerPrompt(input, await toolSummaries(deps.tools, input.tools)),
-          tool: {
-            name: SUBMIT_REPLAN_TOOL,
-            description: 'Submit the re-planning decision.',
-            schema: ReplannerOutputSchema,
-          },
-          jsonSchema: replannerJsonSchema,
-          maxTokens: deps.maxOutputTokens,
-          idempotencyKey: input.idempotencyKey,
-        }),
-      );
+      return replan(input);
     },
 
     async executor(input: ExecutorInput): Promise<ExecutorOutput & Timed> {
@@ -92,7 +94,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     async executorTurns(input: ExecutorTurnsInput): Promise<ExecutorTurnsOutput> {
-      return executorTurns(deps, input);
+      return executorTurns(deps, input, replan);
     },
 
     async tool(input: ToolInput): Promise<ToolCallOutput & Timed> {

@@ -105,6 +105,12 @@ export interface ExecutorTurnsInput {
   autoTools: AutoTool[];
   /** Start no new model turn after this much time: queries and messages wait while a local activity runs. */
   stopAfterMs: number;
+  /**
+   * The re-plan the run would ask for if this step ended now, all but `justFinished` (empty here): when the
+   * step ends with an answer, it is asked at once with the step as `justFinished`, saving the run a round
+   * trip. The run uses the answer only if its own input turns out the same (see replan-ahead.ts).
+   */
+  replanAfter?: ReplannerInput;
 }
 
 /** One turn made by executorTurns, with the results of the calls of it that ran (the first ones, in order). */
@@ -121,6 +127,8 @@ export interface ExecutorTurnsOutput extends Timed {
   turns: ExecutorTurnDone[];
   /** The longest single model or tool call: how fast the lane is (routing), as `elapsedMs` is for one call. */
   slowestCallMs: number;
+  /** The answer to `replanAfter`, when the step ended and the call succeeded. */
+  replan?: StructuredOutcome<ReplannerOutput> & Timed;
 }
 
 /** A finished step as the re-planner sees it: one line, whatever the length of its result. */

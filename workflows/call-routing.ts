@@ -3,12 +3,13 @@
  * round trip to the server, which is what a call costs when the model answers fast. But while local
  * activities run, the workflow task stays open, and queries, signals and updates wait for it. So a call
  * runs locally only when its lane (a model role, or one tool) answered fast last time, and after a stretch
- * of local work the run yields (a 1 ms timer closes the workflow task), so people's messages never wait
- * long. (It yields with a no-op regular activity: the server fires timers at one-second granularity.)
+ * of local work the run yields (closes the workflow task), so people's messages never wait long: it yields
+ * with a no-op regular activity (a timer would do, but the server fires timers at one-second granularity),
+ * unless the workflow task timeout is short enough that the worker's own task heartbeat does it.
  * Decisions use the durations the activities report, which are part of their recorded results, so
  * they replay the same.
  */
-import { patched, proxyActivities } from '@temporalio/workflow';
+import { patched, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from './activity-contract';
 
 const { settle } = proxyActivities<Activities>({
@@ -34,6 +35,11 @@ export const YIELD_AFTER_LOCAL_CALLS = 16;
 export const LOCAL_STRETCH_PATCH = 'local-stretch-2s';
 const YIELD_AFTER_LOCAL_MS_BEFORE_PATCH = 250;
 
+/** Runs begun before this yield after a stretch of local work even when the task heartbeat closes the task. */
+export const HEARTBEAT_YIELD_PATCH = 'yield-on-task-heartbeat';
+/** Workflow task timeouts up to this close the task often enough on their own (RUN_WORKFLOW_TASK_TIMEOUT). */
+const HEARTBEAT_COVERS_TASK_TIMEOUT_MS = 3_000;
+
 export type CallMode = 'auto' | 'off';
 
 export class CallRouter {
@@ -53,10 +59,18 @@ export class CallRouter {
 
   /** Before a local call: whether to close the workflow task first (local work has gone on long enough). */
   yieldDue(): boolean {
-    this.yieldAfterMs ??= patched(LOCAL_STRETCH_PATCH)
-      ? YIELD_AFTER_LOCAL_MS
-      : YIELD_AFTER_LOCAL_MS_BEFORE_PATCH;
+    this.yieldAfterMs ??= this.stretchLimit();
     return this.localSinceYield >= this.yieldAfterMs || this.localCallsSinceYield >= YIELD_AFTER_LOCAL_CALLS;
+  }
+
+  private stretchLimit(): number {
+    // With a workflow task timeout of at most 3 s (runs the project's clients start), the worker closes the
+    // task at 80% of it while local work goes on: that already lets messages in and records results every
+    // 2.4 s, and a yield on top only adds a round trip.
+    if (workflowInfo().taskTimeoutMs <= HEARTBEAT_COVERS_TASK_TIMEOUT_MS && patched(HEARTBEAT_YIELD_PATCH)) {
+      return Number.POSITIVE_INFINITY;
+    }
+    return patched(LOCAL_STRETCH_PATCH) ? YIELD_AFTER_LOCAL_MS : YIELD_AFTER_LOCAL_MS_BEFORE_PATCH;
   }
 
   /**
@@ -84,6 +98,11 @@ export class CallRouter {
       this.localSinceYield = 0;
       this.localCallsSinceYield = 0;
     }
+  }
+
+  /** A call of `lane` made inside another lane's activity (a re-plan asked ahead) took `elapsedMs`. */
+  observeInside(lane: string, elapsedMs: number): void {
+    this.lastMs.set(lane, elapsedMs);
   }
 
   /** A local attempt failed: the lane's next call goes to the server, where its retries are visible. */

@@ -149,6 +149,16 @@ export class Calls {
     return this.turnsPatched;
   }
 
+  /** Whether calls of `lane` run locally now (it answered fast last time): a re-plan is asked ahead only then. */
+  fastLane(lane: string): boolean {
+    return this.router.local(lane);
+  }
+
+  /** A re-plan asked ahead came back: its time is the re-planner lane's. */
+  observeAhead(elapsedMs: number): void {
+    this.router.observeInside('replanner', elapsedMs);
+  }
+
   /** The next turns of a step, when mayBatchTurns said so. */
   async executorTurns(
     /** Both read after the pause gate, so a note added while the run was paused reaches the turns. */
@@ -230,10 +240,12 @@ export class Calls {
       attempt: number,
     ) => Promise<StructuredOutcome<T> & Timed>,
     check: (value: T) => string[] = () => [],
+    /** The first answer, made already (a re-plan asked ahead, its cost counted then): no call for it. */
+    made?: StructuredOutcome<T> & Timed,
   ): Promise<T> {
     const name = role === 'planner' ? 'planner' : 'replanner';
-    const first = checked(await this.model(name, (a) => call(a, undefined, 1)), check);
-    this.core.recordUsage(role, model, first.usage, first);
+    const first = checked(made ?? (await this.model(name, (a) => call(a, undefined, 1))), check);
+    if (!made) this.core.recordUsage(role, model, first.usage, first);
     if (first.valid) return first.value;
     this.core.event('invalid_output', `${role} output was invalid, re-asking: ${first.problems}`);
     const correction = { previousOutput: first.rawOutput, problems: first.problems };

@@ -6,6 +6,7 @@
 import type { FinishedStepSummary, ReplannerInput } from './activity-contract';
 import type { Calls } from './calls';
 import { recordReplanDuration } from './metrics';
+import { ReplanAhead } from './replan-ahead';
 import { pendingPinnedDrafts, protectHumanEdits } from './pinning';
 import { describeRevision, findPlanProblems, replaceRemaining, replanIdSets, toDraft } from './plan';
 import type { RunCore } from './run-core';
@@ -20,10 +21,15 @@ export const REPLAN_SUMMARY_CHARS = 200;
 export const ADVICE_SHOWN = 20;
 
 export class Replanner {
+  /** A re-plan asked along with a step's last turn, waiting to be used (or not) by the next decide(). */
+  readonly ahead: ReplanAhead;
+
   constructor(
     private readonly core: RunCore,
     private readonly calls: Calls,
-  ) {}
+  ) {
+    this.ahead = new ReplanAhead(core);
+  }
 
   /** Ask the re-planner about the steps in `justFinished` (may be empty when the plan is stuck). */
   async decide(justFinished: string[], stepsLeftInBudget: number): Promise<ReplannerOutput> {
@@ -32,6 +38,7 @@ export class Replanner {
     const replanNumber = core.state.replans + 1;
     const startedAt = now();
     const base = this.input(justFinished, stepsLeftInBudget);
+    const made = this.ahead.take({ ...base, idempotencyKey: this.key(replanNumber, 1) });
     const decision = await this.calls.structured<ReplannerOutput>(
       'replanner',
       options.replannerModel,
@@ -41,12 +48,13 @@ export class Replanner {
           [
             {
               ...base,
-              idempotencyKey: `${core.keyPrefix}/replan-${replanNumber}/${attempt}`,
+              idempotencyKey: this.key(replanNumber, attempt),
               ...(correction ? { correction } : {}),
             },
           ],
         ),
       (value) => this.problems(value),
+      made,
     );
     core.state.replans = replanNumber;
     recordReplanDuration(startedAt, now(), decision.action);
@@ -75,6 +83,23 @@ export class Replanner {
     core.setPlan(replaceRemaining(plan, steps, 'replanner', reason, now()));
     const revision = core.state.plan.revisions.at(-1);
     core.event('replanned', `Plan v${core.state.plan.version}: ${reason} (${describeRevision(revision)})`);
+  }
+
+  /**
+   * The input of the re-plan that would follow if `stepId`, the one step running, finished now (see
+   * replan-ahead.ts): as decide() would build it, with `justFinished` left for the step's result.
+   */
+  aheadOf(stepId: string, stepsLeftInBudget: number): ReplannerInput {
+    const base = this.input([], stepsLeftInBudget);
+    return {
+      ...base,
+      running: base.running.filter((r) => r.id !== stepId),
+      idempotencyKey: this.key(this.core.state.replans + 1, 1),
+    };
+  }
+
+  private key(replanNumber: number, attempt: number): string {
+    return `${this.core.keyPrefix}/replan-${replanNumber}/${attempt}`;
   }
 
   /** Pinned steps still pending: what must run even when the re-planner wants to finish. */

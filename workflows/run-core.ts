@@ -9,7 +9,8 @@ import { renderDetails } from './details';
 import type { ResolvedRunInput } from './schemas';
 import type { EndReason, ModelRole, Plan, PlanStep, RunResult, RunState } from './state';
 import { ENDED_STATUSES, initialState } from './state';
-import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_RESULT_CHARS, MAX_REVISIONS_KEPT } from './limits';
+import { MAX_EVENT_CHARS, MAX_EVENTS, MAX_REVISIONS_KEPT } from './limits';
+import { truncate } from './text';
 import { recordStepDuration } from './metrics';
 import { buildReport } from './plan-report';
 import { SearchAttributeKeeper } from './search';
@@ -214,6 +215,4 @@ export function now(): string {
   return new Date().toISOString();
 }
 
-export function truncate(text: string, max = MAX_RESULT_CHARS): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
-}
+export { truncate } from './text';

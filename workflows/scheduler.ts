@@ -10,6 +10,7 @@
  * - Nothing new starts while the run is paused, draining for continue-as-new, finishing or at a limit.
  */
 import { condition, patched } from '@temporalio/workflow';
+import type { ReplannerInput, StructuredOutcome, Timed } from './activity-contract';
 import type { Calls } from './calls';
 import type { Continuation } from './continuation';
 import { continueRun, shouldContinueAsNew } from './continuation';
@@ -18,6 +19,7 @@ import type { Questions } from './questions';
 import type { Replanner } from './replanner';
 import type { RunCore } from './run-core';
 import { now } from './run-core';
+import type { ReplannerOutput } from './schemas';
 import type { RunResult } from './state';
 import { runStep } from './step-runner';
 
@@ -115,13 +117,39 @@ export class Scheduler {
     core.patchStep(id, { status: 'running', startedAt: now() });
     core.state.runningStepIds.push(id);
     core.event('step_started', `Step ${id} started: ${step.title}`, id);
-    void runStep(core, this.calls, this.questions, step).then(
+    const ahead = {
+      template: () => this.aheadTemplate(id),
+      offer: (template: ReplannerInput, outcome: StructuredOutcome<ReplannerOutput> & Timed) => {
+        this.calls.observeAhead(outcome.elapsedMs);
+        const ended = core.step(id);
+        if (ended) this.replanner.ahead.offer(template, ended, outcome);
+      },
+    };
+    void runStep(core, this.calls, this.questions, step, ahead).then(
       () => this.stepEnded(id),
       (error: unknown) => {
         this.failure ??= { error };
         this.stepEnded(id);
       },
     );
+  }
+
+  /**
+   * The re-plan input to ask along with step `id`'s last turn (replan-ahead.ts), when the run would re-plan
+   * as soon as it ends: it runs alone, nothing else waits to be seen, no stop, limit or hand-over comes first,
+   * and the re-planner answered fast last time.
+   */
+  private aheadTemplate(id: string): ReplannerInput | undefined {
+    const { state, input } = this.core;
+    const { options } = input;
+    if (state.runningStepIds.length !== 1 || state.runningStepIds[0] !== id) return undefined;
+    if (this.replanInFlight || this.unseen.length > 0 || this.stop || this.failure) return undefined;
+    if (state.paused || state.cancelling || state.replans >= options.maxReplans) return undefined;
+    // Only when the re-planner answers fast: a slow one goes on its own, as a regular activity.
+    if (!this.calls.fastLane('replanner')) return undefined;
+    if (shouldContinueAsNew(options, this.stepsThisRun() + 1)) return undefined;
+    const started = state.stepsExecuted + state.runningStepIds.length;
+    return this.replanner.aheadOf(id, Math.max(0, options.maxSteps - started));
   }
 
   private stepEnded(id: string): void {

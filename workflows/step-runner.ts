@@ -8,7 +8,14 @@
  * state, events and costs come out the same; what that activity leaves (a call a person must approve,
  * ask_human, a failure) goes on here one call at a time.
  */
-import type { ExecutorOutput, ExecutorTurnBase, ToolCallOutput } from './activity-contract';
+import type {
+  ExecutorOutput,
+  ExecutorTurnBase,
+  ReplannerInput,
+  StructuredOutcome,
+  Timed,
+  ToolCallOutput,
+} from './activity-contract';
 import type { ChatMessage, ToolResult } from './chat';
 import type { Calls } from './calls';
 import { executorTurnInput, toolCallKey } from './executor-input';
@@ -17,14 +24,25 @@ import type { Questions } from './questions';
 import type { RunCore } from './run-core';
 import { now, truncate } from './run-core';
 import { reuseFinished } from './reuse';
+import type { ReplannerOutput } from './schemas';
+import { stepResultOf } from './text';
 import type { PlanStep } from './state';
 import { ToolGate } from './tool-gate';
+
+/** How a step takes part in a re-plan asked ahead (replan-ahead.ts); the scheduler decides when it may. */
+export interface StepAhead {
+  /** The input of the re-plan that would follow if the step ended now, when one would follow at once. */
+  template(): ReplannerInput | undefined;
+  /** The step ended, and the re-plan asked along with its last turn came back. */
+  offer(template: ReplannerInput, outcome: StructuredOutcome<ReplannerOutput> & Timed): void;
+}
 
 export async function runStep(
   core: RunCore,
   calls: Calls,
   questions: Questions,
   step: PlanStep,
+  ahead?: StepAhead,
 ): Promise<'done' | 'failed'> {
   const { options } = core.input;
   const dependencies = step.dependsOn.map((id) => {
@@ -50,10 +68,22 @@ export async function runStep(
   });
   let turn = 1;
   while (turn <= options.maxTurnsPerStep) {
+    let replanAfter: ReplannerInput | undefined;
     const batch =
       gate && calls.mayBatchTurns()
         ? await calls.executorTurns(
-            () => ({ base: base(), transcript, firstTurn: turn, stepKey, autoTools: gate.autoTools() }),
+            () => {
+              replanAfter = ahead?.template();
+              const autoTools = gate.autoTools();
+              return {
+                base: base(),
+                transcript,
+                firstTurn: turn,
+                stepKey,
+                autoTools,
+                ...(replanAfter ? { replanAfter } : {}),
+              };
+            },
             () => executorTurnInput(base(), transcript, turn, stepKey),
           )
         : undefined;
@@ -62,7 +92,10 @@ export async function runStep(
     if (batch) {
       const last = batch.turns.at(-1);
       for (const done of batch.turns) {
-        if (finishTurn(core, step, turn, done.output)) return 'done';
+        if (finishTurn(core, step, turn, done.output)) {
+          if (batch.replan && replanAfter) ahead?.offer(replanAfter, batch.replan);
+          return 'done';
+        }
         for (const [index, result] of done.results.entries()) {
           logToolResult(core, step.id, done.output.toolCalls[index]?.name ?? '', result);
         }
@@ -128,7 +161,7 @@ function finishTurn(core: RunCore, step: PlanStep, turn: number, output: Executo
   core.recordUsage('executor', executorModel, output.usage, { ...output, stepId: step.id });
   core.patchStep(step.id, { turns: turn });
   if (output.toolCalls.length > 0) return false;
-  const summary = truncate(output.text.trim() || '(the executor gave no summary)');
+  const summary = stepResultOf(output.text);
   core.patchStep(step.id, { status: 'done', result: summary, endedAt: now() });
   core.event('step_done', `Step ${step.id} done: ${truncate(summary, 200)}`, step.id);
   return true;
