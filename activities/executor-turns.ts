@@ -8,12 +8,14 @@
  * workflow: a call that needs a person, ask_human, a slow tool, a failure after the first turn.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityDeps } from './deps';
 import type {
   AutoTool,
   ExecutorTurnDone,
   ExecutorTurnsInput,
   ExecutorTurnsOutput,
+  LocalFailure,
   ReplannerInput,
   StructuredOutcome,
   ToolCallOutput,
@@ -42,16 +44,21 @@ export async function executorTurns(
   const transcript: ChatMessage[] = [...input.transcript];
   const turns: ExecutorTurnDone[] = [];
   let slowestCallMs = 0;
+  let failed: ExecutorTurnsOutput['failed'];
+  // Nothing new starts after a slow call (the lane is slow: the run routes the rest to the server) or once
+  // the activity has run long enough: a person's pause or message is seen when this activity ends.
+  const mayGoOn = () => slowestCallMs <= input.slowCallMs && performance.now() - started < input.stopAfterMs;
   for (let turn = input.firstTurn; turn <= input.base.maxTurns; turn++) {
-    if (turns.length > 0 && performance.now() - started >= input.stopAfterMs) break;
+    if (turns.length > 0 && !mayGoOn()) break;
     const turnInput = executorTurnInput(input.base, transcript, turn, input.stepKey);
     let output;
     try {
       output = await rememberCall(deps.workspaceRoot, turnInput, () => executorTurn(deps, turnInput));
     } catch (err) {
       // The first turn failing fails the activity: the workflow makes the turn again its own way, with
-      // retries the Web UI shows. A later turn is left to the workflow with what was done so far.
+      // retries the Web UI shows. A later one is left to the workflow with what was done so far.
       if (turns.length === 0) throw err;
+      failed = { call: 'turn', failure: localFailure(err) };
       break;
     }
     slowestCallMs = Math.max(slowestCallMs, output.elapsedMs);
@@ -61,9 +68,12 @@ export async function executorTurns(
     if (toolCalls.length === 0) break;
     for (const [index, call] of toolCalls.entries()) {
       const tool = call.name === ASK_HUMAN_TOOL ? undefined : auto.get(call.name);
-      if (!tool) break;
+      if (!tool || !mayGoOn()) break;
       const result = await autoToolCall(deps, input, tool, call, toolCallKey(input.stepKey, turn, index));
-      if (!result) break;
+      if ('failure' in result) {
+        failed = { call: 'tool', failure: result.failure };
+        break;
+      }
       slowestCallMs = Math.max(slowestCallMs, result.elapsedMs);
       done.results.push(result);
       if (result.failStep) break;
@@ -81,17 +91,40 @@ export async function executorTurns(
     });
   }
   const ended = turns.at(-1)?.output;
-  const replanned =
-    input.replanAfter && ended && ended.toolCalls.length === 0
-      ? await replanAhead(input.replanAfter, input.base, ended.text, replan)
-      : undefined;
+  let replanned: (StructuredOutcome<ReplannerOutput> & Timed) | undefined;
+  if (input.replanAfter && ended && ended.toolCalls.length === 0 && mayGoOn()) {
+    const { id, title } = input.base.step;
+    try {
+      // Spread over the template: justFinished keeps its place among the keys (the stored result's fingerprint).
+      replanned = await replan({
+        ...input.replanAfter,
+        justFinished: [{ id, title, status: 'done', result: stepResultOf(ended.text) }],
+      });
+    } catch (err) {
+      failed = { call: 'replan', failure: localFailure(err) };
+    }
+  }
   return {
     turns,
     slowestCallMs,
     ...(replanned ? { replan: replanned } : {}),
+    ...(failed ? { failed } : {}),
     elapsedMs: Math.round(performance.now() - started),
     attempt: Context.current().info.attempt,
   };
+}
+
+/** How a call failed, kept in the result: the run retries it as it retries a failed local activity. */
+function localFailure(err: unknown): LocalFailure {
+  if (err instanceof ApplicationFailure) {
+    return {
+      message: err.message,
+      ...(err.type ? { type: err.type } : {}),
+      nonRetryable: err.nonRetryable === true,
+      ...(err.details && err.details.length > 0 ? { details: [...err.details] } : {}),
+    };
+  }
+  return { message: err instanceof Error ? err.message : String(err), nonRetryable: false };
 }
 
 /**
@@ -105,7 +138,7 @@ async function autoToolCall(
   tool: AutoTool,
   call: ToolCall,
   idempotencyKey: string,
-): Promise<(ToolCallOutput & Timed) | undefined> {
+): Promise<(ToolCallOutput & Timed) | { failure: LocalFailure }> {
   const toolInput: ToolInput = {
     call,
     stepId: input.base.step.id,
@@ -128,28 +161,9 @@ async function autoToolCall(
       ),
       timedOut,
     ]);
-  } catch {
-    return undefined;
+  } catch (err) {
+    return { failure: localFailure(err) };
   } finally {
     clearTimeout(timer);
-  }
-}
-
-/** The re-plan right after the step's answer; a failure leaves it to the run, which asks its own way. */
-async function replanAhead(
-  template: ReplannerInput,
-  base: ExecutorTurnsInput['base'],
-  finalText: string,
-  replan: Replan,
-): Promise<(StructuredOutcome<ReplannerOutput> & Timed) | undefined> {
-  const { id, title } = base.step;
-  try {
-    // Spread over the template: justFinished keeps its place among the keys (the stored result's fingerprint).
-    return await replan({
-      ...template,
-      justFinished: [{ id, title, status: 'done', result: stepResultOf(finalText) }],
-    });
-  } catch {
-    return undefined;
   }
 }

@@ -26,6 +26,7 @@ import {
   getStateQuery,
 } from '../workflows/messages';
 import { startHarness, type Harness } from './helpers/harness';
+import { recordHistory } from './helpers/histories';
 import { executorRule, finishRule, planRule } from './helpers/scenarios';
 import { waitForState } from './helpers/wait';
 
@@ -166,6 +167,8 @@ it('applies two answers and an edit that arrive together, in order, losing none'
   const state = await handle.query(getStateQuery);
   expect(state.plan.steps.find((s) => s.id === 'c')?.instructions).toBe('EDITED-C');
   expect(state.events.filter((e) => e.kind === 'signal_rejected')).toEqual([]);
+  // Two steps at once with a fast executor: one local activity at a time (replayed in test/replay.test.ts).
+  await recordHistory(handle, 'parallel-asked', h.env.address);
 });
 
 it('refuses a hundred random malformed signals and updates with messages, and the run goes on', async () => {

@@ -12,7 +12,9 @@ import { continueRule, finishRule, planRule } from './helpers/scenarios';
 import { sleep } from './helpers/wait';
 
 const STEPS = 200;
-const SUGGEST_AT = 200; // events; Temporal's default is 4,096
+// Events; Temporal's default is 4,096. A fast step adds about 2 events (its turns and re-plan in one local
+// activity), so a low threshold makes the run continue as new several times.
+const SUGGEST_AT = 60;
 
 let h: Harness;
 beforeAll(async () => {

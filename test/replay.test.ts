@@ -19,7 +19,13 @@ const REPRESENTATIVE = ['approved', 'asked', 'cancelled', 'continued-as-new', 'e
  * Runs of the current core only: they carry the markers of patches newer than v1 (the turns-* ones were
  * recorded after a step's fast turns went into one local activity, patch executor-turns).
  */
-const CURRENT_ONLY = ['late-edit', 'turns-plain', 'turns-call-approved', 'turns-late-edit'];
+const CURRENT_ONLY = [
+  'late-edit',
+  'turns-plain',
+  'turns-call-approved',
+  'turns-late-edit',
+  'turns-parallel-asked',
+];
 const CRASHES = ['crashed-0', 'crashed-1', 'crashed-2', 'crashed-3', 'server-restarted'];
 const V1_DIR = path.join(HISTORIES_DIR, 'v1');
 

@@ -187,14 +187,18 @@ it('traces a run as one tree, from agent start to each call, across a worker res
 
   // Model calls: `chat <model>` under their activity, with the GenAI attributes and the tokens the run counted.
   const chats = named('chat ');
-  expect(chats.map((s) => parent(s)?.name).sort()).toEqual(
+  const roleUnder = (s: CollectedSpan) =>
+    `${String(s.attributes['plan_execute.role'])} under ${parent(s)?.name}`;
+  expect(chats.map(roleUnder).sort()).toEqual(
     [
-      ...Array<string>(2).fill('RunActivity:planner'),
+      ...Array<string>(2).fill('planner under RunActivity:planner'),
       // The first turn is a regular activity; then the executor's lane is fast, and each step's turns go in
-      // one local activity with their quick tool calls.
-      'RunActivity:executor',
-      ...Array<string>(4).fill('RunActivity:executorTurns'),
-      ...Array<string>(2).fill('RunActivity:replanner'),
+      // one local activity with their quick tool calls; the first re-plan is a regular activity, the second
+      // is asked ahead, in the last step's local activity.
+      'executor under RunActivity:executor',
+      ...Array<string>(4).fill('executor under RunActivity:executorTurns'),
+      'replanner under RunActivity:replanner',
+      'replanner under RunActivity:executorTurns',
     ].sort(),
   );
   const [failed, planner] = chats.filter((s) => parent(s)?.name === 'RunActivity:planner');

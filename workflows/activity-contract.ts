@@ -103,8 +103,10 @@ export interface ExecutorTurnsInput {
   /** `<run key prefix>/step-<id>`: turn N is keyed `<stepKey>/turn-N`, its call i `<stepKey>/turn-N/call-i`. */
   stepKey: string;
   autoTools: AutoTool[];
-  /** Start no new model turn after this much time: queries and messages wait while a local activity runs. */
+  /** Start no new call after this much time: queries and messages wait while a local activity runs. */
   stopAfterMs: number;
+  /** Start no new call after one that took longer than this: the lane is slow, and goes to the server. */
+  slowCallMs: number;
   /**
    * The re-plan the run would ask for if this step ended now, all but `justFinished` (empty here): when the
    * step ends with an answer, it is asked at once with the step as `justFinished`, saving the run a round
@@ -129,6 +131,20 @@ export interface ExecutorTurnsOutput extends Timed {
   slowestCallMs: number;
   /** The answer to `replanAfter`, when the step ended and the call succeeded. */
   replan?: StructuredOutcome<ReplannerOutput> & Timed;
+  /**
+   * The call that failed and ended the activity (after its first turn): the next turn, the last turn's next
+   * tool call (its index: `results.length`), or the re-plan. The run makes it again its own way, counting
+   * this as its local attempt.
+   */
+  failed?: { call: 'turn' | 'tool' | 'replan'; failure: LocalFailure };
+}
+
+/** How a call failed, as an ApplicationFailure says it (kept in a result, not thrown). */
+export interface LocalFailure {
+  message: string;
+  type?: string;
+  nonRetryable: boolean;
+  details?: unknown[];
 }
 
 /** A finished step as the re-planner sees it: one line, whatever the length of its result. */

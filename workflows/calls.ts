@@ -24,11 +24,12 @@ import type {
   ExecutorOutput,
   ExecutorTurnsInput,
   ExecutorTurnsOutput,
+  LocalFailure,
   StructuredOutcome,
   Timed,
 } from './activity-contract';
 import { Budget } from './budget';
-import { CallRouter, YIELD_AFTER_LOCAL_MS } from './call-routing';
+import { CallRouter, LOCAL_CALL_LIMIT_MS, YIELD_AFTER_LOCAL_MS } from './call-routing';
 import type { RunCore } from './run-core';
 import type { ModelRole } from './state';
 import {
@@ -59,6 +60,9 @@ const AFTER_LOCAL: Record<Kind, Proxy> = {
   model: proxyActivities<Activities>(modelCallAfterLocalOptions),
   tool: proxyActivities<Activities>(toolCallAfterLocalOptions),
 };
+/** Runs begun before this could have several local activities in flight at once (see takeLocalSlot). */
+export const ONE_LOCAL_AT_A_TIME_PATCH = 'one-local-at-a-time';
+
 /** Marks runs whose steps may run several executor turns in one local activity; runs begun before replay without. */
 export const EXECUTOR_TURNS_PATCH = 'executor-turns';
 
@@ -67,6 +71,9 @@ const FIRST_RETRY: Record<Kind, Duration> = { model: MODEL_CALL_FIRST_RETRY, too
 export class Calls {
   private readonly router: CallRouter;
   private turnsPatched: boolean | undefined;
+  private oneLocal: boolean | undefined;
+  /** Local activities of the run in flight (see takeLocalSlot). */
+  private localCalls = 0;
   /** The budget gate every call passes (see budget.ts). */
   readonly budget: Budget;
 
@@ -84,14 +91,21 @@ export class Calls {
     name: keyof Activities,
     lane: string,
     call: (activities: Proxy, local: boolean) => Promise<T>,
-    /** false: always a regular activity (a tool that reports progress or may take long). */
-    { mayRunLocally = true }: { mayRunLocally?: boolean } = {},
+    {
+      mayRunLocally = true,
+      failedLocally,
+    }: {
+      /** false: always a regular activity (a tool that reports progress or may take long). */
+      mayRunLocally?: boolean;
+      /** The call was tried already inside executorTurns and failed so: that was its local attempt. */
+      failedLocally?: LocalFailure | undefined;
+    } = {},
   ): Promise<T> {
     const kind: Kind = name === 'tool' ? 'tool' : 'model';
     // No await at all for a run without a budget: every call passes here.
     const ticket = this.budget.active ? await this.budget.admit(lane, kind === 'model') : undefined;
     try {
-      const result = await this.route(name, kind, lane, call, mayRunLocally);
+      const result = await this.route(name, kind, lane, call, mayRunLocally, failedLocally);
       this.budget.settle(ticket, result);
       return result;
     } catch (err) {
@@ -106,13 +120,21 @@ export class Calls {
     lane: string,
     call: (activities: Proxy, local: boolean) => Promise<T>,
     mayRunLocally: boolean,
+    failedLocally: LocalFailure | undefined,
   ): Promise<T> {
-    if (!mayRunLocally || !this.router.local(lane)) {
+    if (!mayRunLocally || !this.takeLocalSlot(lane)) {
       return this.observed(lane, false, await call(REMOTE[kind], false));
     }
-    if (this.router.yieldDue()) await this.router.settle();
     try {
-      return this.observed(lane, true, await call(LOCAL[kind], true));
+      let result: T;
+      try {
+        if (this.router.yieldDue()) await this.router.settle();
+        if (failedLocally) throw asActivityFailure(name, failedLocally);
+        result = await call(LOCAL[kind], true);
+      } finally {
+        this.localCalls -= 1;
+      }
+      return this.observed(lane, true, result);
     } catch (err) {
       if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
       this.router.failed(lane);
@@ -162,8 +184,10 @@ export class Calls {
   /** The next turns of a step, when mayBatchTurns said so. */
   async executorTurns(
     /** Both read after the pause gate, so a note added while the run was paused reaches the turns. */
-    turns: () => Omit<ExecutorTurnsInput, 'stopAfterMs'>,
+    turns: () => Omit<ExecutorTurnsInput, 'stopAfterMs' | 'slowCallMs'>,
     oneTurn: () => ExecutorInput,
+    /** The next turn failed so at the end of the last executorTurns: that was its local attempt. */
+    failedLocally?: LocalFailure,
   ): Promise<ExecutorTurnsOutput> {
     const output = await this.model<(ExecutorOutput & Timed) | ExecutorTurnsOutput>(
       'executor',
@@ -178,12 +202,30 @@ export class Calls {
         const input = turns();
         return activities.executorTurns.executeWithOptions(
           { summary: `execute ${input.base.step.id}, from turn ${input.firstTurn}` },
-          [{ ...input, stopAfterMs: YIELD_AFTER_LOCAL_MS }],
+          [{ ...input, stopAfterMs: YIELD_AFTER_LOCAL_MS, slowCallMs: LOCAL_CALL_LIMIT_MS }],
         );
       },
+      failedLocally,
     );
     if ('turns' in output) return output;
     return { turns: [{ output, results: [] }], slowestCallMs: output.elapsedMs, elapsedMs: output.elapsedMs };
+  }
+
+  /**
+   * Whether a call of `lane` runs locally now, taking the run's local slot if so. At most one local
+   * activity is in flight per run: results of local activities that end while the same workflow task is
+   * open reach the workflow one by one as they end, but together on replay, and what the run does in
+   * between (the search attributes it upserts) must not depend on that. Runs begun before the rule replay
+   * without it.
+   */
+  private takeLocalSlot(lane: string): boolean {
+    if (!this.router.local(lane)) return false;
+    if (this.localCalls > 0) {
+      this.oneLocal ??= patched(ONE_LOCAL_AT_A_TIME_PATCH);
+      if (this.oneLocal) return false;
+    }
+    this.localCalls += 1;
+    return true;
   }
 
   /** Make sure every call's result so far is recorded in history (see CallRouter.settle). */
@@ -203,12 +245,16 @@ export class Calls {
   async model<T extends Timed>(
     name: 'planner' | 'executor' | 'replanner',
     call: (activities: Proxy, local: boolean) => Promise<T>,
+    failedLocally?: LocalFailure,
   ): Promise<T> {
+    let failed = failedLocally;
     for (;;) {
       const gate = this.core.checkpoint();
       if (gate) await gate;
       try {
-        return await this.invoke(name, name, call);
+        const tried = failed;
+        failed = undefined;
+        return await this.invoke(name, name, call, { failedLocally: tried });
       } catch (err) {
         if (
           this.core.input.options.onModelFailure !== 'pause' ||
@@ -240,12 +286,17 @@ export class Calls {
       attempt: number,
     ) => Promise<StructuredOutcome<T> & Timed>,
     check: (value: T) => string[] = () => [],
-    /** The first answer, made already (a re-plan asked ahead, its cost counted then): no call for it. */
-    made?: StructuredOutcome<T> & Timed,
+    /**
+     * The first call, made already (a re-plan asked ahead): its answer (its cost counted then), or how it
+     * failed (as a failed local attempt: retried as a regular activity, unless it may not be).
+     */
+    made?: { outcome: StructuredOutcome<T> & Timed } | { failure: LocalFailure },
   ): Promise<T> {
     const name = role === 'planner' ? 'planner' : 'replanner';
-    const first = checked(made ?? (await this.model(name, (a) => call(a, undefined, 1))), check);
-    if (!made) this.core.recordUsage(role, model, first.usage, first);
+    const answered = made && 'outcome' in made ? made.outcome : undefined;
+    const failure = made && 'failure' in made ? made.failure : undefined;
+    const first = checked(answered ?? (await this.model(name, (a) => call(a, undefined, 1), failure)), check);
+    if (!answered) this.core.recordUsage(role, model, first.usage, first);
     if (first.valid) return first.value;
     this.core.event('invalid_output', `${role} output was invalid, re-asking: ${first.problems}`);
     const correction = { previousOutput: first.rawOutput, problems: first.problems };
@@ -297,4 +348,22 @@ export function describeFailure(err: unknown): string {
   }
   if (err instanceof Error) return err.message;
   return String(err);
+}
+
+/** A local attempt's failure as the route's retry logic sees one (a failure it got from the local activity). */
+function asActivityFailure(activityType: string, failure: LocalFailure): ActivityFailure {
+  const cause = ApplicationFailure.create({
+    message: failure.message,
+    ...(failure.type !== undefined ? { type: failure.type } : {}),
+    nonRetryable: failure.nonRetryable,
+    ...(failure.details !== undefined ? { details: failure.details } : {}),
+  });
+  return new ActivityFailure(
+    failure.message,
+    activityType,
+    undefined,
+    RetryState.IN_PROGRESS,
+    undefined,
+    cause,
+  );
 }

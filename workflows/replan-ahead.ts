@@ -6,34 +6,38 @@
  * second step finishing, anything that changed meanwhile makes them differ); otherwise the run asks again.
  * Either way the call was made and paid for: its cost is counted when it comes back.
  */
-import type { ReplannerInput, StructuredOutcome, Timed } from './activity-contract';
+import type { LocalFailure, ReplannerInput, StructuredOutcome, Timed } from './activity-contract';
 import type { RunCore } from './run-core';
 import type { ReplannerOutput } from './schemas';
 import type { PlanStep } from './state';
 
-type Outcome = StructuredOutcome<ReplannerOutput> & Timed;
+/** The call made ahead: its answer, or how it failed (used like an answer: only for the same input). */
+export type MadeAhead = { outcome: StructuredOutcome<ReplannerOutput> & Timed } | { failure: LocalFailure };
 
 export class ReplanAhead {
-  private made: { input: ReplannerInput; outcome: Outcome } | undefined;
+  private made: { input: ReplannerInput; result: MadeAhead } | undefined;
 
   constructor(private readonly core: RunCore) {}
 
-  /** The answer to `template` for `step`, which just ended with its result. */
-  offer(template: ReplannerInput, step: PlanStep, outcome: Outcome): void {
+  /** What came of `template` for `step`, which just ended with its result. */
+  offer(template: ReplannerInput, step: PlanStep, result: MadeAhead): void {
     const { core } = this;
-    core.recordUsage('replanner', core.input.options.replannerModel, outcome.usage, outcome);
+    if ('outcome' in result) {
+      const { outcome } = result;
+      core.recordUsage('replanner', core.input.options.replannerModel, outcome.usage, outcome);
+    }
     const justFinished = [
       { id: step.id, title: step.title, status: 'done' as const, result: step.result ?? '' },
     ];
-    this.made = { input: { ...template, justFinished }, outcome };
+    this.made = { input: { ...template, justFinished }, result };
   }
 
-  /** The answer made ahead, if it was made for exactly `input`; the slot is emptied either way. */
-  take(input: ReplannerInput): Outcome | undefined {
+  /** What was made ahead, if it was made for exactly `input`; the slot is emptied either way. */
+  take(input: ReplannerInput): MadeAhead | undefined {
     const made = this.made;
     this.made = undefined;
     if (!made) return undefined;
-    if (JSON.stringify(made.input) === JSON.stringify(input)) return made.outcome;
+    if (JSON.stringify(made.input) === JSON.stringify(input)) return made.result;
     this.core.event(
       'replan_ahead_unused',
       'The re-plan asked along with the last step was not used: the run changed while the step ran. Asking again.',

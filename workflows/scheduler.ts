@@ -10,7 +10,8 @@
  * - Nothing new starts while the run is paused, draining for continue-as-new, finishing or at a limit.
  */
 import { condition, patched } from '@temporalio/workflow';
-import type { ReplannerInput, StructuredOutcome, Timed } from './activity-contract';
+import type { ReplannerInput } from './activity-contract';
+import type { MadeAhead } from './replan-ahead';
 import type { Calls } from './calls';
 import type { Continuation } from './continuation';
 import { continueRun, shouldContinueAsNew } from './continuation';
@@ -19,7 +20,6 @@ import type { Questions } from './questions';
 import type { Replanner } from './replanner';
 import type { RunCore } from './run-core';
 import { now } from './run-core';
-import type { ReplannerOutput } from './schemas';
 import type { RunResult } from './state';
 import { runStep } from './step-runner';
 
@@ -119,10 +119,10 @@ export class Scheduler {
     core.event('step_started', `Step ${id} started: ${step.title}`, id);
     const ahead = {
       template: () => this.aheadTemplate(id),
-      offer: (template: ReplannerInput, outcome: StructuredOutcome<ReplannerOutput> & Timed) => {
-        this.calls.observeAhead(outcome.elapsedMs);
+      offer: (template: ReplannerInput, result: MadeAhead) => {
+        if ('outcome' in result) this.calls.observeAhead(result.outcome.elapsedMs);
         const ended = core.step(id);
-        if (ended) this.replanner.ahead.offer(template, ended, outcome);
+        if (ended) this.replanner.ahead.offer(template, ended, result);
       },
     };
     void runStep(core, this.calls, this.questions, step, ahead).then(

@@ -11,9 +11,8 @@
 import type {
   ExecutorOutput,
   ExecutorTurnBase,
+  LocalFailure,
   ReplannerInput,
-  StructuredOutcome,
-  Timed,
   ToolCallOutput,
 } from './activity-contract';
 import type { ChatMessage, ToolResult } from './chat';
@@ -22,27 +21,20 @@ import { executorTurnInput, toolCallKey } from './executor-input';
 import { ASK_HUMAN_TOOL } from './messages';
 import type { Questions } from './questions';
 import type { RunCore } from './run-core';
-import { now, truncate } from './run-core';
+import { now } from './run-core';
 import { reuseFinished } from './reuse';
-import type { ReplannerOutput } from './schemas';
-import { stepResultOf } from './text';
 import type { PlanStep } from './state';
+import { applyTurns, failStep, finishTurn, logToolResult, toolResult, type StepAhead } from './step-turns';
 import { ToolGate } from './tool-gate';
 
-/** How a step takes part in a re-plan asked ahead (replan-ahead.ts); the scheduler decides when it may. */
-export interface StepAhead {
-  /** The input of the re-plan that would follow if the step ended now, when one would follow at once. */
-  template(): ReplannerInput | undefined;
-  /** The step ended, and the re-plan asked along with its last turn came back. */
-  offer(template: ReplannerInput, outcome: StructuredOutcome<ReplannerOutput> & Timed): void;
-}
+export type { StepAhead } from './step-turns';
 
 export async function runStep(
   core: RunCore,
   calls: Calls,
   questions: Questions,
   step: PlanStep,
-  ahead?: StepAhead,
+  stepAhead?: StepAhead,
 ): Promise<'done' | 'failed'> {
   const { options } = core.input;
   const dependencies = step.dependsOn.map((id) => {
@@ -67,50 +59,35 @@ export async function runStep(
     ...(offered ? { tools: offered } : {}),
   });
   let turn = 1;
+  // A call the last executorTurns tried and failed: made again here as its regular retry.
+  let failedLocally: LocalFailure | undefined;
   while (turn <= options.maxTurnsPerStep) {
-    let replanAfter: ReplannerInput | undefined;
+    const ahead = { step: stepAhead, template: undefined as ReplannerInput | undefined };
     const batch =
       gate && calls.mayBatchTurns()
         ? await calls.executorTurns(
             () => {
-              replanAfter = ahead?.template();
+              ahead.template = stepAhead?.template();
               const autoTools = gate.autoTools();
-              return {
-                base: base(),
-                transcript,
-                firstTurn: turn,
-                stepKey,
-                autoTools,
-                ...(replanAfter ? { replanAfter } : {}),
-              };
+              const replanAfter = ahead.template ? { replanAfter: ahead.template } : {};
+              return { base: base(), transcript, firstTurn: turn, stepKey, autoTools, ...replanAfter };
             },
             () => executorTurnInput(base(), transcript, turn, stepKey),
+            failedLocally,
           )
         : undefined;
+    failedLocally = undefined;
     let output: ExecutorOutput;
     let made: ToolCallOutput[] = [];
     if (batch) {
-      const last = batch.turns.at(-1);
-      for (const done of batch.turns) {
-        if (finishTurn(core, step, turn, done.output)) {
-          if (batch.replan && replanAfter) ahead?.offer(replanAfter, batch.replan);
-          return 'done';
-        }
-        for (const [index, result] of done.results.entries()) {
-          logToolResult(core, step.id, done.output.toolCalls[index]?.name ?? '', result);
-        }
-        const failed = done.results.find((r) => r.failStep);
-        if (failed?.failStep) return failStep(core, step, failed.failStep);
-        if (done !== last || done.results.length === done.output.toolCalls.length) {
-          transcript.push({ role: 'assistant', text: done.output.text, toolCalls: done.output.toolCalls });
-          transcript.push({ role: 'tool', results: done.results.map(toolResult) });
-          turn += 1;
-        }
-      }
-      if (!last || last.results.length === last.output.toolCalls.length) continue;
+      const after = applyTurns(core, step, transcript, turn, batch, ahead);
+      if (after.ended) return after.ended;
+      turn = after.turn;
+      failedLocally = after.failed;
+      if (!after.left) continue;
       // The last turn has calls the activity left to the run: they go on below, one at a time.
-      output = last.output;
-      made = last.results;
+      output = after.left;
+      made = after.made;
     } else {
       output = await calls.model('executor', (activities) =>
         activities.executor.executeWithOptions({ summary: `execute ${step.id}, turn ${turn}` }, [
@@ -132,7 +109,9 @@ export async function runStep(
       }
       const idempotencyKey = toolCallKey(stepKey, turn, index);
       if (gate) {
-        const outcome = await gate.call(`${step.id}.${turn}.${index}`, step.id, call, idempotencyKey);
+        const tried = index === made.length ? failedLocally : undefined;
+        const id = `${step.id}.${turn}.${index}`;
+        const outcome = await gate.call(id, step.id, call, idempotencyKey, tried);
         results.push(outcome.result);
         logToolResult(core, step.id, call.name, outcome.result);
         if (outcome.failStep) return failStep(core, step, outcome.failStep);
@@ -147,41 +126,11 @@ export async function runStep(
       logToolResult(core, step.id, call.name, result);
     }
     transcript.push({ role: 'tool', results });
+    failedLocally = undefined;
     turn += 1;
   }
   const message = `Ran out of turns: ${options.maxTurnsPerStep} executor turns (options.maxTurnsPerStep) without a final summary.`;
   core.patchStep(step.id, { status: 'failed', result: message, endedAt: now() });
   core.event('step_failed', `Step ${step.id} failed: ${message}`, step.id);
   return 'failed';
-}
-
-/** The bookkeeping of one executor turn; true when it ended the step (an answer without tool calls). */
-function finishTurn(core: RunCore, step: PlanStep, turn: number, output: ExecutorOutput): boolean {
-  const { executorModel } = core.input.options;
-  core.recordUsage('executor', executorModel, output.usage, { ...output, stepId: step.id });
-  core.patchStep(step.id, { turns: turn });
-  if (output.toolCalls.length > 0) return false;
-  const summary = stepResultOf(output.text);
-  core.patchStep(step.id, { status: 'done', result: summary, endedAt: now() });
-  core.event('step_done', `Step ${step.id} done: ${truncate(summary, 200)}`, step.id);
-  return true;
-}
-
-function failStep(core: RunCore, step: PlanStep, reason: string): 'failed' {
-  const message = truncate(reason);
-  core.patchStep(step.id, { status: 'failed', result: message, endedAt: now() });
-  core.event('step_failed', `Step ${step.id} failed: ${truncate(message, 300)}`, step.id);
-  return 'failed';
-}
-
-function toolResult(output: ToolCallOutput): ToolResult {
-  return { toolCallId: output.toolCallId, content: output.content, isError: output.isError };
-}
-
-function logToolResult(core: RunCore, stepId: string, name: string, result: ToolResult): void {
-  core.event(
-    result.isError ? 'tool_error' : 'tool_call',
-    `${name} ${result.isError ? 'refused' : 'ran'}: ${truncate(result.content, 200)}`,
-    stepId,
-  );
 }

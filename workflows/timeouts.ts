@@ -46,6 +46,15 @@ export const listToolsOptions: ActivityOptions = {
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumAttempts: 3 },
 };
 
+/**
+ * A local first attempt at listing tools: one attempt, then the regular activity's retries. (A slow MCP
+ * server start holds the workflow task meanwhile; the task heartbeat still lets messages in.)
+ */
+export const localListToolsOptions: LocalActivityOptions = {
+  startToCloseTimeout: listToolsOptions.startToCloseTimeout,
+  retry: { maximumAttempts: 1 },
+};
+
 /** A tool call's start-to-close timeout is the tool's own timeout plus this, so the tool's fires first. */
 export const TOOL_CALL_TIMEOUT_MARGIN_SECONDS = 30;
 

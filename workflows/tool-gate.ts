@@ -6,21 +6,48 @@
  * does (the step goes to the re-planner, the run goes on). Runs started before the catalogue existed have
  * none, and their calls go the way they always went (step-runner.ts).
  */
-import { ActivityFailure, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
-import type { Activities, AutoTool } from './activity-contract';
+import {
+  ActivityFailure,
+  isCancellation,
+  patched,
+  proxyActivities,
+  proxyLocalActivities,
+  TemporalFailure,
+} from '@temporalio/workflow';
+import type { Activities, AutoTool, LocalFailure } from './activity-contract';
 import type { CallApprovals } from './call-approvals';
 import type { Calls } from './calls';
 import { describeFailure } from './calls';
 import type { ToolCall, ToolResult } from './chat';
 import { ASK_HUMAN_TOOL } from './messages';
 import type { RunCore } from './run-core';
-import { listToolsOptions, TOOL_CALL_TIMEOUT_MARGIN_SECONDS } from './timeouts';
-import type { CatalogueEntry, ToolCatalogue } from './tool-catalogue';
+import { listToolsOptions, localListToolsOptions, TOOL_CALL_TIMEOUT_MARGIN_SECONDS } from './timeouts';
+import type { CatalogueEntry, ListToolsInput, ToolCatalogue } from './tool-catalogue';
 
 /** Marks runs that list and pin their tools; runs started before replay without it. */
 export const TOOL_CATALOGUE_PATCH = 'tool-catalogue';
 
 const { listTools } = proxyActivities<Activities>(listToolsOptions);
+const local = proxyLocalActivities<Activities>(localListToolsOptions);
+
+/** Runs begun before this listed their tools with a regular activity. */
+export const LIST_TOOLS_LOCAL_PATCH = 'list-tools-local';
+
+/**
+ * Listing is fast (the worker's tools, and MCP servers it keeps connected): a local activity first, saving
+ * the run a round trip at its start; if that fails, a regular one, with retries the Web UI shows.
+ */
+async function listToolsOnce(input: ListToolsInput): Promise<ToolCatalogue> {
+  const summary = { summary: 'list tools' };
+  if (patched(LIST_TOOLS_LOCAL_PATCH)) {
+    try {
+      return await local.listTools.executeWithOptions(summary, [input]);
+    } catch (err) {
+      if (!(err instanceof TemporalFailure) || isCancellation(err)) throw err;
+    }
+  }
+  return listTools.executeWithOptions(summary, [input]);
+}
 
 /** Each run's gate, found by its core (the step runner is handed the core, not the gate). */
 const gates = new WeakMap<RunCore, ToolGate>();
@@ -53,13 +80,12 @@ export class ToolGate {
     const { core } = this;
     if (core.state.tools || !patched(TOOL_CATALOGUE_PATCH)) return;
     const { options } = core.input;
-    const catalogue = await listTools.executeWithOptions({ summary: 'list tools' }, [
-      {
-        ...(options.tools ? { allow: options.tools } : {}),
-        ...(options.toolPolicy ? { policy: options.toolPolicy } : {}),
-        idempotencyKey: `${core.keyPrefix}/tools`,
-      },
-    ]);
+    const input = {
+      ...(options.tools ? { allow: options.tools } : {}),
+      ...(options.toolPolicy ? { policy: options.toolPolicy } : {}),
+      idempotencyKey: `${core.keyPrefix}/tools`,
+    };
+    const catalogue = await listToolsOnce(input);
     const pinned: ToolCatalogue = { tools: catalogue.tools };
     core.state.tools = pinned;
     this.index(pinned);
@@ -88,7 +114,14 @@ export class ToolGate {
   }
 
   /** One call: policy, approval, then the activity. `id` names it to people (`<step>.<turn>.<call>`). */
-  async call(id: string, stepId: string, call: ToolCall, idempotencyKey: string): Promise<ToolCallOutcome> {
+  async call(
+    id: string,
+    stepId: string,
+    call: ToolCall,
+    idempotencyKey: string,
+    /** executorTurns tried this call and it failed so: that was its local attempt. */
+    failedLocally?: LocalFailure,
+  ): Promise<ToolCallOutcome> {
     const entry = this.byName.get(call.name);
     const refuse = (content: string): ToolCallOutcome => ({
       result: { toolCallId: call.id, content, isError: true },
@@ -124,7 +157,7 @@ export class ToolGate {
             },
             [{ call, stepId, idempotencyKey, pinned: { schemaHash: entry.schemaHash } }],
           ),
-        { mayRunLocally: entry.local },
+        { mayRunLocally: entry.local, failedLocally },
       );
       const result = { toolCallId: output.toolCallId, content: output.content, isError: output.isError };
       return output.failStep ? { result, failStep: output.failStep } : { result };
