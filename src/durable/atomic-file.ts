@@ -4,6 +4,7 @@
  * temporary file themselves (each with its own checks against links) and name it with `temporaryNameFor`.
  */
 import type { FileHandle } from 'node:fs/promises';
+import { closeSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
 
 /** A name beside `file` no other writer picks: this process's id and a random part. */
@@ -27,6 +28,25 @@ export async function commitTemporary(
     await rename(temp, file);
   } catch (err) {
     await unlink(temp).catch(() => undefined);
+    throw err;
+  }
+}
+
+/** commitTemporary for a file descriptor, synchronously (small records on the worker's own disk). */
+export function commitTemporarySync(fd: number, temp: string, file: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(fd, data);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    renameSync(temp, file);
+  } catch (err) {
+    try {
+      unlinkSync(temp);
+    } catch {
+      // Gone already: nothing to clean up.
+    }
     throw err;
   }
 }
