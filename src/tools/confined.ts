@@ -11,8 +11,18 @@
  * place between the check and the open is caught as well. (A folder swapped for a symlink in that instant is
  * the one gap left: closing it would need openat(2), which Node does not offer.)
  */
-import { constants } from 'node:fs';
-import { lstat, mkdir, open, realpath, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  constants,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  lstatSync,
+  mkdirSync,
+  openSync,
+  writeFileSync,
+} from 'node:fs';
+import { mkdir, open, realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { commitTemporary, temporaryNameFor } from '../durable/atomic-file';
 
@@ -37,19 +47,20 @@ export class ConfinedDir {
    * The absolute path for `relative`, after checking every part of it that exists. Missing parts are fine
    * (a file about to be written); `relative` may be "." for the root itself.
    */
-  async resolve(relative: string): Promise<string> {
+  resolve(relative: string): Promise<string> {
+    return settled(() => this.resolveSync(relative));
+  }
+
+  private resolveSync(relative: string): string {
     const segments = splitRelative(relative);
     let current = this.root;
     for (const [index, segment] of segments.entries()) {
       current = path.join(current, segment);
-      const info = await lstatOrMissing(current);
+      const info = lstatOrMissing(current);
       if (!info) return path.join(this.root, ...segments);
       const shown = segments.slice(0, index + 1).join('/');
       if (info.isSymbolicLink()) {
-        const leadsSomewhere = await stat(current).then(
-          () => true,
-          () => false,
-        );
+        const leadsSomewhere = existsSync(current);
         throw new WorkspacePathError(
           leadsSomewhere
             ? `Path "${relative}" goes through a symlink ("${shown}"); symlinks are refused in the workspace.`
@@ -70,19 +81,23 @@ export class ConfinedDir {
   }
 
   /** Make the folder `relative` and any missing folders on the way, each checked (no symlink anywhere). */
-  async mkdirs(relative: string): Promise<string> {
+  mkdirs(relative: string): Promise<string> {
+    return settled(() => this.mkdirsSync(relative));
+  }
+
+  private mkdirsSync(relative: string): string {
     const segments = splitRelative(relative);
     let current = this.root;
     for (const segment of segments) {
       current = path.join(current, segment);
-      let info = await lstatOrMissing(current);
+      let info = lstatOrMissing(current);
       if (!info) {
         try {
-          await mkdir(current);
+          mkdirSync(current);
         } catch (err) {
           if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
         }
-        info = await lstat(current);
+        info = lstatSync(current);
       }
       if (info.isSymbolicLink() || !info.isDirectory()) {
         throw new WorkspacePathError(
@@ -108,20 +123,23 @@ export class ConfinedDir {
     }
   }
 
-  /** Create or overwrite a file (making its folders), refusing symlinks and hard-linked files. */
+  /**
+   * Create or overwrite a file (making its folders), refusing symlinks and hard-linked files. Synchronous,
+   * like the checks: a handful of calls on the worker's disk, each a round trip to the thread pool otherwise.
+   */
   async writeFile(relative: string, data: string | Uint8Array): Promise<string> {
     const file = await this.resolve(relative);
     await this.mkdirs(path.dirname(this.relative(file)));
-    const handle = await openChecked(file, O_WRONLY | O_CREAT | O_NOFOLLOW, relative);
+    const fd = openCheckedSync(file, O_WRONLY | O_CREAT | O_NOFOLLOW, relative);
     try {
-      const info = await handle.stat();
+      const info = fstatSync(fd);
       if (!info.isFile()) throw new WorkspacePathError(`Path "${relative}" is not a file.`);
       // Checked before truncating: a file with another name must not lose its content either.
       if (info.nlink > 1) throw hardLinked(relative, info.nlink);
-      await handle.truncate(0);
-      await handle.writeFile(data);
+      ftruncateSync(fd, 0);
+      writeFileSync(fd, data);
     } finally {
-      await handle.close();
+      closeSync(fd);
     }
     return file;
   }
@@ -157,9 +175,10 @@ export function splitRelative(relative: string): string[] {
   return segments;
 }
 
-async function lstatOrMissing(file: string) {
+/** The path checks are synchronous: each is one lstat on the worker's disk (see writeFile). */
+function lstatOrMissing(file: string) {
   try {
-    return await lstat(file);
+    return lstatSync(file);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
@@ -171,6 +190,26 @@ async function openChecked(file: string, flags: number, relative: string) {
     return await open(file, flags, 0o644);
   } catch (err) {
     // O_NOFOLLOW on a symlink: someone put one there after the check.
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
+      throw new WorkspacePathError(`Path "${relative}" is a symlink; symlinks are refused in the workspace.`);
+    }
+    throw err;
+  }
+}
+
+/** `work`'s value as a promise, or its error as a rejection (callers may chain or await either way). */
+function settled<T>(work: () => T): Promise<T> {
+  try {
+    return Promise.resolve(work());
+  } catch (err) {
+    return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+  }
+}
+
+function openCheckedSync(file: string, flags: number, relative: string): number {
+  try {
+    return openSync(file, flags, 0o644);
+  } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ELOOP') {
       throw new WorkspacePathError(`Path "${relative}" is a symlink; symlinks are refused in the workspace.`);
     }
