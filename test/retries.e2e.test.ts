@@ -95,7 +95,8 @@ describe('retry-after', () => {
     }
     expect((await done).answer).toBe('recovered');
     expect(scheduled.size).toBeGreaterThan(0);
-    expect(new Set(scheduled.values())).toEqual(new Set([retryAfterMs]));
+    // Each time is cut to whole milliseconds on its own, so a gap may read one more.
+    for (const gap of scheduled.values()) expect([retryAfterMs, retryAfterMs + 1]).toContain(gap);
 
     // At the fake server: no retry came before its time. (How much later it came is the server's business:
     // the dev server starts no retry sooner than about a second after the failure, whatever it scheduled.)
