@@ -29,6 +29,7 @@ import type {
   Timed,
 } from './activity-contract';
 import { Budget } from './budget';
+import { asActivityFailure, checked, describeFailure, retryDelay } from './call-failures';
 import { CallRouter, LOCAL_CALL_LIMIT_MS, YIELD_AFTER_LOCAL_MS } from './call-routing';
 import type { RunCore } from './run-core';
 import type { ModelRole } from './state';
@@ -36,11 +37,9 @@ import {
   localModelCallOptions,
   localToolCallOptions,
   MODEL_CALL_FIRST_RETRY,
-  MODEL_CALL_MAX_ATTEMPTS,
   modelCallAfterLocalOptions,
   modelCallOptions,
   TOOL_CALL_FIRST_RETRY,
-  TOOL_CALL_MAX_ATTEMPTS,
   toolCallAfterLocalOptions,
   toolCallOptions,
 } from './timeouts';
@@ -309,61 +308,4 @@ export class Calls {
       nonRetryable: true,
     });
   }
-}
-
-function checked<T>(
-  outcome: StructuredOutcome<T> & Timed,
-  check: (value: T) => string[],
-): StructuredOutcome<T> & Timed {
-  if (!outcome.valid) return outcome;
-  const problems = check(outcome.value);
-  if (problems.length === 0) return outcome;
-  // Keeps the call's usage, cost and time: the call was made and paid for, whatever its answer.
-  const { value, ...rest } = outcome;
-  return {
-    ...rest,
-    valid: false,
-    problems: problems.join('; '),
-    rawOutput: JSON.stringify(value).slice(0, 8_000),
-  };
-}
-
-/** The delay the failure asked for (a provider's retry-after, carried in its details), if any. */
-function retryDelay(cause: Error | undefined): number | undefined {
-  const details =
-    cause instanceof ApplicationFailure
-      ? (cause.details?.[0] as { retryAfterMs?: unknown } | undefined)
-      : undefined;
-  const ms = details?.retryAfterMs;
-  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
-}
-
-export function describeFailure(err: unknown): string {
-  if (err instanceof ActivityFailure) {
-    const attempts =
-      err.retryState === RetryState.MAXIMUM_ATTEMPTS_REACHED
-        ? ` after ${err.activityType === 'tool' || err.activityType === 'runTool' ? TOOL_CALL_MAX_ATTEMPTS : MODEL_CALL_MAX_ATTEMPTS} attempts`
-        : '';
-    return `${err.activityType ?? 'activity'} failed${attempts}: ${err.cause?.message ?? err.message}`;
-  }
-  if (err instanceof Error) return err.message;
-  return String(err);
-}
-
-/** A local attempt's failure as the route's retry logic sees one (a failure it got from the local activity). */
-function asActivityFailure(activityType: string, failure: LocalFailure): ActivityFailure {
-  const cause = ApplicationFailure.create({
-    message: failure.message,
-    ...(failure.type !== undefined ? { type: failure.type } : {}),
-    nonRetryable: failure.nonRetryable,
-    ...(failure.details !== undefined ? { details: failure.details } : {}),
-  });
-  return new ActivityFailure(
-    failure.message,
-    activityType,
-    undefined,
-    RetryState.IN_PROGRESS,
-    undefined,
-    cause,
-  );
 }

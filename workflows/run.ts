@@ -14,7 +14,8 @@ import {
 import { BudgetStop } from './budget';
 import { CallApprovals } from './call-approvals';
 import { registerCallApprovalHandlers } from './call-approval-handlers';
-import { Calls, describeFailure } from './calls';
+import { describeFailure } from './call-failures';
+import { Calls } from './calls';
 import { restoreState } from './continuation';
 import { Controls } from './controls';
 import { registerHandlers } from './handlers';

@@ -17,7 +17,7 @@ import {
 import type { Activities, AutoTool, LocalFailure } from './activity-contract';
 import type { CallApprovals } from './call-approvals';
 import type { Calls } from './calls';
-import { describeFailure } from './calls';
+import { describeFailure } from './call-failures';
 import type { ToolCall, ToolResult } from './chat';
 import { ASK_HUMAN_TOOL } from './messages';
 import type { RunCore } from './run-core';
