@@ -57,7 +57,7 @@ export async function executorTurns(
     } catch (err) {
       // The first turn failing fails the activity: the workflow makes the turn again its own way, with
       // retries the Web UI shows. A later one is left to the workflow with what was done so far.
-      if (turns.length === 0) throw err;
+      if (turns.length === 0 || cancelled()) throw err;
       failed = { call: 'turn', failure: localFailure(err) };
       break;
     }
@@ -71,6 +71,7 @@ export async function executorTurns(
       if (!tool || !mayGoOn()) break;
       const result = await autoToolCall(deps, input, tool, call, toolCallKey(input.stepKey, turn, index));
       if ('failure' in result) {
+        if (cancelled()) throw ApplicationFailure.create({ message: result.failure.message });
         failed = { call: 'tool', failure: result.failure };
         break;
       }
@@ -101,6 +102,7 @@ export async function executorTurns(
         justFinished: [{ id, title, status: 'done', result: stepResultOf(ended.text) }],
       });
     } catch (err) {
+      if (cancelled()) throw err;
       failed = { call: 'replan', failure: localFailure(err) };
     }
   }
@@ -112,6 +114,11 @@ export async function executorTurns(
     elapsedMs: Math.round(performance.now() - started),
     attempt: Context.current().info.attempt,
   };
+}
+
+/** The run was cancelled (or the activity timed out): a failure then ends the activity, it is not handed back. */
+function cancelled(): boolean {
+  return Context.current().cancellationSignal.aborted;
 }
 
 /** How a call failed, kept in the result: the run retries it as it retries a failed local activity. */
@@ -129,8 +136,8 @@ function localFailure(err: unknown): LocalFailure {
 
 /**
  * One call as the tool activity makes it (same input and key, so its stored result is shared), cut off at the
- * tool's timeout (the one-call activity would be). Undefined when it failed or timed out: the workflow then
- * makes the call itself, as a regular activity with retries.
+ * tool's timeout (the one-call activity would be). When it failed or timed out, how: the workflow then makes
+ * the call again itself, as a regular activity with retries, this attempt counted as the first.
  */
 async function autoToolCall(
   deps: ActivityDeps,

@@ -4,23 +4,23 @@
  * run (which waits for the approval and makes the call as a regular activity), and the step goes on in a new
  * batch. Every turn reaches the model once, every tool call runs once, and history names what ran where.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import type { Worker } from '@temporalio/worker';
 import type { Scenario } from '../src/fake-model/scenario';
-import { loadToolSetup, ToolBox, workspaceDirName } from '../src/tools';
+import { builtInTools, ToolBox, workspaceDirName } from '../src/tools';
 import { createWorker } from '../src/worker/create-worker';
 import { planAndExecute } from '../workflows';
 import { approveCallSignal } from '../workflows/call-messages';
 import { getStateQuery } from '../workflows/messages';
-import { RUN_WORKFLOW_TASK_TIMEOUT } from '../workflows/timeouts';
+import { RUN_WORKFLOW_TASK_TIMEOUT, TOOL_CALL_MAX_ATTEMPTS } from '../workflows/timeouts';
 import { startHarness, type Harness } from './helpers/harness';
 import { waitForState } from './helpers/wait';
+import { tools as ledgerTools } from './fixtures/tools/ledger-tools';
 
-const MODULE = path.resolve(__dirname, 'fixtures/tools/ledger-tools.ts');
 const TASK_QUEUE = `turns-${process.pid}`;
 let h: Harness;
 let tmp: string;
@@ -30,7 +30,7 @@ let worker: { worker: Worker; running: Promise<void> };
 beforeAll(async () => {
   h = await startHarness();
   tmp = mkdtempSync(path.join(os.tmpdir(), 'pe-turns-'));
-  tools = ToolBox.fromSetup(loadToolSetup({ modules: [MODULE] }));
+  tools = new ToolBox(builtInTools().register(...ledgerTools));
   const created = await createWorker({
     connection: h.env.nativeConnection,
     namespace: 'default',
@@ -159,4 +159,64 @@ it('runs quick allowed calls in the batch, hands a call that needs a person back
   // Each turn saw what the one before it did.
   expect(h.fake.requests.find((r) => r.rule === 's2 turn 2')?.lastMessageText).toContain('3 words');
   expect(h.fake.requests.find((r) => r.rule === 's2 turn 3')?.lastMessageText).toContain('ann@example.com');
+});
+
+it('retries a tool call that failed inside the batch as a regular activity, counting the batch attempt', async () => {
+  const workflowId = `turns-broken-${Date.now()}`;
+  // The tool-result store of this run cannot be opened (a file sits where its folder must be): every
+  // attempt of a tool call fails, in the batch as in a regular activity.
+  const stores = path.join(tmp, 'ws', '.tool-results');
+  mkdirSync(stores, { recursive: true });
+  writeFileSync(path.join(stores, workspaceDirName(workflowId)), 'in the way');
+  h.fake.setScenario({
+    rules: [
+      {
+        match: { forcedTool: 'submit_plan' },
+        reply: {
+          toolCalls: [{ name: 'submit_plan', input: { steps: [step('s1', []), step('s2', ['s1'])] } }],
+        },
+      },
+      { match: { contains: 'Your step: s1:' }, reply: { text: 'Nothing to do for s1.' } },
+      replan({ action: 'continue', reason: 'go on', answer: '', remainingSteps: [step('s2', ['s1'])] }),
+      {
+        match: { contains: 'Your step: s2:' },
+        reply: { toolCalls: [{ name: 'word_count', input: { text: 'one two' } }] },
+      },
+      replan({ action: 'finish', reason: 'gave up on s2', answer: 'not counted', remainingSteps: [] }),
+    ],
+  });
+  h.fake.clearRequests();
+  const handle = await h.env.client.workflow.start(planAndExecute, {
+    taskQueue: TASK_QUEUE,
+    workflowId,
+    args: [{ goal: 'Count, whatever it takes' }],
+    workflowTaskTimeout: RUN_WORKFLOW_TASK_TIMEOUT,
+  });
+  expect(await handle.result()).toMatchObject({ endReason: 'answered', answer: 'not counted' });
+
+  const events = (await handle.fetchHistory()).events ?? [];
+  // s2's turn went in a local activity, whose word_count failed; the call went on as a regular activity
+  // with one attempt fewer than a call's three, and failed both.
+  expect(
+    events
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .map((e) => summaryOf(e)),
+  ).toContain('execute s2, from turn 1');
+  const scheduled = events.filter(
+    (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'tool',
+  );
+  expect(scheduled.map((e) => summaryOf(e))).toEqual(['word_count for s2']);
+  expect(scheduled[0]?.activityTaskScheduledEventAttributes?.retryPolicy?.maximumAttempts).toBe(
+    TOOL_CALL_MAX_ATTEMPTS - 1,
+  );
+  const attempts = events
+    .map((e) => e.activityTaskStartedEventAttributes?.attempt)
+    .filter((a): a is number => typeof a === 'number');
+  expect(Math.max(...attempts)).toBe(TOOL_CALL_MAX_ATTEMPTS - 1);
+  // The step failed with the call's three attempts, for the re-planner; the turn was not made again.
+  const state = await handle.query(getStateQuery);
+  expect(state.plan.steps.find((st) => st.id === 's2')?.result).toMatch(
+    new RegExp(`^Tool "word_count" failed for good: tool failed after ${TOOL_CALL_MAX_ATTEMPTS} attempts: `),
+  );
+  expect(h.fake.requests.filter((r) => r.text.includes('Your step: s2:'))).toHaveLength(1);
 });

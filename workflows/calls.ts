@@ -121,14 +121,15 @@ export class Calls {
     mayRunLocally: boolean,
     failedLocally: LocalFailure | undefined,
   ): Promise<T> {
-    if (!mayRunLocally || !this.takeLocalSlot(lane)) {
+    // A call that failed inside executorTurns had its local attempt there: it goes on as after a local one.
+    if (!failedLocally && (!mayRunLocally || !this.takeLocalSlot(lane))) {
       return this.observed(lane, false, await call(REMOTE[kind], false));
     }
     try {
       let result: T;
+      if (failedLocally) throw asActivityFailure(name, failedLocally);
       try {
         if (this.router.yieldDue()) await this.router.settle();
-        if (failedLocally) throw asActivityFailure(name, failedLocally);
         result = await call(LOCAL[kind], true);
       } finally {
         this.localCalls -= 1;
