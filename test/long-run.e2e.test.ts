@@ -78,6 +78,8 @@ it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering
   expect(final.stepsExecuted).toBe(STEPS);
   expect(final.plan.steps.filter((s) => s.status === 'done')).toHaveLength(STEPS);
   expect(final.usage.find((u) => u.role === 'executor')?.calls).toBe(STEPS);
+  // One re-plan per step, none asked twice: a re-plan asked ahead is used before the run hands over.
+  expect(final.usage.find((u) => u.role === 'replanner')?.calls).toBe(STEPS);
 
   const state = await handle.query(getStateQuery);
   expect(state.continuedAsNew).toBeGreaterThanOrEqual(3);

@@ -32,6 +32,11 @@ export class ReplanAhead {
     this.made = { input: { ...template, justFinished }, result };
   }
 
+  /** Whether a re-plan made ahead waits to be used (or found stale) by the next decide(). */
+  holds(): boolean {
+    return this.made !== undefined;
+  }
+
   /** What was made ahead, if it was made for exactly `input`; the slot is emptied either way. */
   take(input: ReplannerInput): MadeAhead | undefined {
     const made = this.made;

@@ -68,11 +68,18 @@ export class Scheduler {
         if (this.lateEditsToRun()) continue;
         return this.finish(this.stop);
       }
-      if (idle && this.stepsThisRun() > 0 && shouldContinueAsNew(core.input.options, this.stepsThisRun())) {
+      // A re-plan asked ahead for the step that just ended is used first: handing over would waste it.
+      const madeAhead = this.replanner.ahead.holds();
+      if (
+        idle &&
+        !madeAhead &&
+        this.stepsThisRun() > 0 &&
+        shouldContinueAsNew(core.input.options, this.stepsThisRun())
+      ) {
         await this.calls.settle();
         return continueRun(core, this.questions.count, this.unseen);
       }
-      if (core.state.paused || core.state.cancelling || this.draining()) continue;
+      if (core.state.paused || core.state.cancelling || (this.draining() && !madeAhead)) continue;
       if (!this.replanInFlight && this.unseen.length > 0 && this.replanDue(running)) {
         this.startReplan();
       } else if (!this.replanInFlight && this.unseen.length === 0) {
