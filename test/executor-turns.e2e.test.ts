@@ -15,10 +15,10 @@ import { builtInTools, ToolBox, workspaceDirName } from '../src/tools';
 import { createWorker } from '../src/worker/create-worker';
 import { planAndExecute } from '../workflows';
 import { approveCallSignal } from '../workflows/call-messages';
-import { getStateQuery } from '../workflows/messages';
+import { adviseSignal, getStateQuery } from '../workflows/messages';
 import { RUN_WORKFLOW_TASK_TIMEOUT, TOOL_CALL_MAX_ATTEMPTS } from '../workflows/timeouts';
 import { startHarness, type Harness } from './helpers/harness';
-import { waitForState } from './helpers/wait';
+import { waitFor, waitForState } from './helpers/wait';
 import { tools as ledgerTools } from './fixtures/tools/ledger-tools';
 
 const TASK_QUEUE = `turns-${process.pid}`;
@@ -219,4 +219,79 @@ it('retries a tool call that failed inside the batch as a regular activity, coun
     new RegExp(`^Tool "word_count" failed for good: tool failed after ${TOOL_CALL_MAX_ATTEMPTS} attempts: `),
   );
   expect(h.fake.requests.filter((r) => r.text.includes('Your step: s2:'))).toHaveLength(1);
+});
+
+it('asks the re-plan again when a note arrived while the step ran: the answer made ahead is not used', async () => {
+  const note = 'NOTE-4711: prefer short answers';
+  h.fake.setScenario({
+    rules: [
+      {
+        match: { forcedTool: 'submit_plan' },
+        reply: {
+          toolCalls: [{ name: 'submit_plan', input: { steps: [step('s1', []), step('s2', ['s1'])] } }],
+        },
+      },
+      { match: { contains: 'Your step: s1:' }, reply: { text: 'Nothing to do for s1.' } },
+      replan({ action: 'continue', reason: 'go on', answer: '', remainingSteps: [step('s2', ['s1'])] }),
+      // Three fast turns (350 ms each, under the 500 ms that keeps a lane local): longer than the workflow
+      // task heartbeat of this run (80% of its 1 s task timeout), which lets the note in during the batch.
+      {
+        name: 's2 turn 1',
+        delayMs: 350,
+        match: { lastMessageContains: 'Your step: s2:' },
+        reply: { toolCalls: [{ name: 'word_count', input: { text: 'a b' } }] },
+      },
+      {
+        name: 's2 turn 2',
+        delayMs: 350,
+        match: { contains: 'Your step: s2:', lastMessageContains: '2 words' },
+        reply: { toolCalls: [{ name: 'word_count', input: { text: 'a b c' } }] },
+      },
+      { name: 's2 turn 3', delayMs: 350, match: { contains: 'Your step: s2:' }, reply: { text: 'Counted.' } },
+      // The re-plan that sees the note answers differently from the one asked ahead, without it.
+      {
+        name: 'replan with the note',
+        match: { forcedTool: 'submit_replan', contains: 'NOTE-4711' },
+        reply: {
+          toolCalls: [
+            {
+              name: 'submit_replan',
+              input: { action: 'finish', reason: 'noted', answer: 'fresh', remainingSteps: [] },
+            },
+          ],
+        },
+      },
+      {
+        name: 'replan ahead',
+        match: { forcedTool: 'submit_replan' },
+        reply: {
+          toolCalls: [
+            {
+              name: 'submit_replan',
+              input: { action: 'finish', reason: 'stale', answer: 'stale', remainingSteps: [] },
+            },
+          ],
+        },
+      },
+    ],
+  });
+  h.fake.clearRequests();
+  const handle = await h.env.client.workflow.start(planAndExecute, {
+    taskQueue: TASK_QUEUE,
+    workflowId: `turns-note-${Date.now()}`,
+    args: [{ goal: 'Count, and listen' }],
+    workflowTaskTimeout: '1 second',
+  });
+  await waitFor('s2 turn 1 in flight', () => h.fake.requests.find((r) => r.rule === 's2 turn 1'));
+  await handle.signal(adviseSignal, { note });
+
+  const result = await handle.result();
+  expect(result).toMatchObject({ endReason: 'answered', answer: 'fresh' });
+  // The re-plan was asked ahead, in s2's local activity, without the note; then again, with it.
+  const replans = h.fake.requests.filter((r) => r.forcedTool === 'submit_replan').map((r) => r.rule);
+  expect(replans).toEqual([expect.any(String), 'replan ahead', 'replan with the note']);
+  const state = await handle.query(getStateQuery);
+  expect(state.events.map((e) => e.kind)).toContain('replan_ahead_unused');
+  // Both calls were made, and both are counted.
+  expect(state.usage.find((u) => u.role === 'replanner')?.calls).toBe(3);
 });
