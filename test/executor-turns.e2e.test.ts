@@ -59,6 +59,16 @@ const replan = (input: object) => ({
   reply: { toolCalls: [{ name: 'submit_replan', input }] },
 });
 
+/** A plan of s1 then s2, where s1 answers at once (its turn is the run's first: a regular activity). */
+const s1ThenS2: Scenario['rules'] = [
+  {
+    match: { forcedTool: 'submit_plan' },
+    reply: { toolCalls: [{ name: 'submit_plan', input: { steps: [step('s1', []), step('s2', ['s1'])] } }] },
+  },
+  { match: { contains: 'Your step: s1:' }, reply: { text: 'Nothing to do for s1.' } },
+  replan({ action: 'continue', reason: 'go on', answer: '', remainingSteps: [step('s2', ['s1'])] }),
+];
+
 /**
  * s1 counts words and reports (its first turn is the run's first executor call: a regular activity). s2
  * counts words (word_count: read-only, allowed), then mails (send_mail: side-effecting, a person approves),
@@ -170,14 +180,7 @@ it('retries a tool call that failed inside the batch as a regular activity, coun
   writeFileSync(path.join(stores, workspaceDirName(workflowId)), 'in the way');
   h.fake.setScenario({
     rules: [
-      {
-        match: { forcedTool: 'submit_plan' },
-        reply: {
-          toolCalls: [{ name: 'submit_plan', input: { steps: [step('s1', []), step('s2', ['s1'])] } }],
-        },
-      },
-      { match: { contains: 'Your step: s1:' }, reply: { text: 'Nothing to do for s1.' } },
-      replan({ action: 'continue', reason: 'go on', answer: '', remainingSteps: [step('s2', ['s1'])] }),
+      ...s1ThenS2,
       {
         match: { contains: 'Your step: s2:' },
         reply: { toolCalls: [{ name: 'word_count', input: { text: 'one two' } }] },
@@ -225,14 +228,7 @@ it('asks the re-plan again when a note arrived while the step ran: the answer ma
   const note = 'NOTE-4711: prefer short answers';
   h.fake.setScenario({
     rules: [
-      {
-        match: { forcedTool: 'submit_plan' },
-        reply: {
-          toolCalls: [{ name: 'submit_plan', input: { steps: [step('s1', []), step('s2', ['s1'])] } }],
-        },
-      },
-      { match: { contains: 'Your step: s1:' }, reply: { text: 'Nothing to do for s1.' } },
-      replan({ action: 'continue', reason: 'go on', answer: '', remainingSteps: [step('s2', ['s1'])] }),
+      ...s1ThenS2,
       // Three fast turns (350 ms each, under the 500 ms that keeps a lane local): longer than the workflow
       // task heartbeat of this run (80% of its 1 s task timeout), which lets the note in during the batch.
       {
@@ -250,28 +246,13 @@ it('asks the re-plan again when a note arrived while the step ran: the answer ma
       { name: 's2 turn 3', delayMs: 350, match: { contains: 'Your step: s2:' }, reply: { text: 'Counted.' } },
       // The re-plan that sees the note answers differently from the one asked ahead, without it.
       {
+        ...replan({ action: 'finish', reason: 'noted', answer: 'fresh', remainingSteps: [] }),
         name: 'replan with the note',
         match: { forcedTool: 'submit_replan', contains: 'NOTE-4711' },
-        reply: {
-          toolCalls: [
-            {
-              name: 'submit_replan',
-              input: { action: 'finish', reason: 'noted', answer: 'fresh', remainingSteps: [] },
-            },
-          ],
-        },
       },
       {
+        ...replan({ action: 'finish', reason: 'stale', answer: 'stale', remainingSteps: [] }),
         name: 'replan ahead',
-        match: { forcedTool: 'submit_replan' },
-        reply: {
-          toolCalls: [
-            {
-              name: 'submit_replan',
-              input: { action: 'finish', reason: 'stale', answer: 'stale', remainingSteps: [] },
-            },
-          ],
-        },
       },
     ],
   });

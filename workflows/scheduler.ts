@@ -8,6 +8,8 @@
  * - While a re-plan is in flight, running steps go on, no new step starts, and finishes are left for the
  *   next re-plan. The revision applies to pending steps only, after any edits people made meanwhile.
  * - Nothing new starts while the run is paused, draining for continue-as-new, finishing or at a limit.
+ * - A step running alone may have its re-plan asked ahead, in its own local activity (replan-ahead.ts); that
+ *   answer is used, if its input still holds, before anything else, continue-as-new included.
  */
 import { condition, patched } from '@temporalio/workflow';
 import type { ReplannerInput } from './activity-contract';
