@@ -35,11 +35,15 @@ function longScenario(): Scenario {
     rules.push({
       ...continueRule([{ id: `s${i + 1}`, title: `Step ${i + 1}` }], `step ${i + 1} next`, `replan-${i}`),
       match: { forcedTool: 'submit_replan', contains: `Steps just run: s${i}\n` },
+      // A note that reaches the run while a step's local activity runs makes its re-plan asked ahead stale:
+      // the run then asks the same re-plan again.
+      times: 2,
     });
   }
   rules.push({
     ...finishRule(`all ${STEPS} steps done`),
     match: { forcedTool: 'submit_replan', contains: `Steps just run: s${STEPS}\n` },
+    times: 2,
   });
   return { rules };
 }
@@ -78,8 +82,11 @@ it(`runs ${STEPS} steps across continue-as-new with bounded histories, answering
   expect(final.stepsExecuted).toBe(STEPS);
   expect(final.plan.steps.filter((s) => s.status === 'done')).toHaveLength(STEPS);
   expect(final.usage.find((u) => u.role === 'executor')?.calls).toBe(STEPS);
-  // One re-plan per step, none asked twice: a re-plan asked ahead is used before the run hands over.
-  expect(final.usage.find((u) => u.role === 'replanner')?.calls).toBe(STEPS);
+  // One re-plan per step, and one more at most for each note that made a re-plan asked ahead stale; none lost
+  // to a hand-over (a re-plan asked ahead is used before the run continues as new).
+  const replans = final.usage.find((u) => u.role === 'replanner')?.calls ?? 0;
+  expect(replans).toBeGreaterThanOrEqual(STEPS);
+  expect(replans).toBeLessThanOrEqual(STEPS + signalsSent);
 
   const state = await handle.query(getStateQuery);
   expect(state.continuedAsNew).toBeGreaterThanOrEqual(3);
